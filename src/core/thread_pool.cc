@@ -1,0 +1,138 @@
+#include "core/thread_pool.h"
+
+#include <string>
+#include <system_error>
+
+namespace cliprt {
+namespace {
+
+// Which pool (if any) the current thread is executing a loop body for, and as
+// which thread index. Lets a nested ParallelFor run inline instead of waiting
+// on workers that are busy running the outer loop.
+thread_local const ThreadPool* tl_active_pool = nullptr;
+thread_local int tl_thread_index = 0;
+
+class ActivePoolScope {
+ public:
+  ActivePoolScope(const ThreadPool* pool, int thread_index)
+      : saved_pool_(tl_active_pool), saved_index_(tl_thread_index) {
+    tl_active_pool = pool;
+    tl_thread_index = thread_index;
+  }
+  ~ActivePoolScope() {
+    tl_active_pool = saved_pool_;
+    tl_thread_index = saved_index_;
+  }
+
+ private:
+  const ThreadPool* saved_pool_;
+  int saved_index_;
+};
+
+}  // namespace
+
+int CurrentPoolThreadIndex() { return tl_active_pool == nullptr ? 0 : tl_thread_index; }
+
+int64_t ThreadPool::ChunkBegin(int64_t count, int num_chunks, int chunk) {
+  // count * chunk fits in int64 for every count a caller can allocate memory
+  // for; use 128-bit arithmetic anyway so absurd counts cannot overflow.
+  return static_cast<int64_t>(static_cast<__int128>(count) * chunk / num_chunks);
+}
+
+StatusOr<std::unique_ptr<ThreadPool>> ThreadPool::Create(int num_threads) {
+  if (num_threads <= 0) {
+    const unsigned hw = std::thread::hardware_concurrency();
+    num_threads = hw == 0 ? 1 : static_cast<int>(hw);
+  }
+  if (num_threads > kMaxThreads) {
+    return InvalidArgumentError("thread count " + std::to_string(num_threads) +
+                                " exceeds the maximum of " + std::to_string(kMaxThreads));
+  }
+  std::unique_ptr<ThreadPool> pool(new ThreadPool(num_threads));
+  RETURN_IF_ERROR(pool->Start());
+  return pool;
+}
+
+ThreadPool::ThreadPool(int num_threads) : num_threads_(num_threads) {}
+
+Status ThreadPool::Start() {
+  workers_.reserve(static_cast<size_t>(num_threads_ - 1));
+  for (int t = 1; t < num_threads_; ++t) {
+    try {
+      workers_.emplace_back([this, t] { WorkerLoop(t); });
+    } catch (const std::system_error& e) {
+      return ResourceExhaustedError("could not create worker thread " + std::to_string(t) +
+                                    " of " + std::to_string(num_threads_) + ": " + e.what());
+    }
+  }
+  return Status::Ok();
+}
+
+ThreadPool::~ThreadPool() {
+  {
+    std::lock_guard<std::mutex> lock(wake_mutex_);
+    stopping_ = true;
+  }
+  wake_cv_.notify_all();
+  for (std::thread& worker : workers_) worker.join();
+}
+
+void ThreadPool::RunChunk(int thread_index) {
+  const int64_t begin = ChunkBegin(job_count_, num_threads_, thread_index);
+  const int64_t end = ChunkBegin(job_count_, num_threads_, thread_index + 1);
+  if (begin < end) {
+    ActivePoolScope scope(this, thread_index);
+    (*job_body_)(begin, end, thread_index);
+  }
+}
+
+void ThreadPool::WorkerLoop(int thread_index) {
+  uint64_t seen_generation = 0;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(wake_mutex_);
+      wake_cv_.wait(lock, [&] { return stopping_ || generation_ != seen_generation; });
+      if (stopping_) return;
+      seen_generation = generation_;
+    }
+    RunChunk(thread_index);
+    if (chunks_pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      std::lock_guard<std::mutex> lock(wake_mutex_);
+      done_cv_.notify_one();
+    }
+  }
+}
+
+void ThreadPool::ParallelFor(int64_t count, LoopBody body) {
+  if (count <= 0) return;
+  if (tl_active_pool == this || num_threads_ == 1) {
+    // Nested call (or a single-thread pool): same chunk boundaries, all on
+    // this thread, so results match the parallel execution.
+    const int self = CurrentPoolThreadIndex();
+    for (int t = 0; t < num_threads_; ++t) {
+      const int64_t begin = ChunkBegin(count, num_threads_, t);
+      const int64_t end = ChunkBegin(count, num_threads_, t + 1);
+      if (begin < end) {
+        ActivePoolScope scope(this, self);
+        body(begin, end, self);
+      }
+    }
+    return;
+  }
+
+  std::lock_guard<std::mutex> submit_lock(submit_mutex_);
+  {
+    std::lock_guard<std::mutex> lock(wake_mutex_);
+    job_count_ = count;
+    job_body_ = &body;
+    chunks_pending_.store(num_threads_ - 1, std::memory_order_release);
+    ++generation_;
+  }
+  wake_cv_.notify_all();
+  RunChunk(0);
+  std::unique_lock<std::mutex> lock(wake_mutex_);
+  done_cv_.wait(lock, [&] { return chunks_pending_.load(std::memory_order_acquire) == 0; });
+  job_body_ = nullptr;
+}
+
+}  // namespace cliprt

@@ -1,0 +1,149 @@
+#include "tensor/tensor.h"
+
+#include <cstring>
+#include <string>
+
+#include "core/arena.h"
+
+namespace cliprt {
+
+int64_t TensorView::numel() const {
+  int64_t n = 1;
+  for (int64_t d : shape_) n *= d;
+  return n;
+}
+
+bool TensorView::is_contiguous() const {
+  int64_t expected = 1;
+  for (int i = rank() - 1; i >= 0; --i) {
+    if (shape_[i] != 1 && strides_[i] != expected) return false;
+    expected *= shape_[i];
+  }
+  return true;
+}
+
+int64_t TensorView::OffsetOf(std::initializer_list<int64_t> index) const {
+  int64_t offset = 0;
+  int i = 0;
+  for (int64_t v : index) offset += v * strides_[i++];
+  return offset;
+}
+
+StatusOr<TensorView> TensorView::Slice(int axis, int64_t start, int64_t stop) const {
+  if (axis < 0 || axis >= rank()) {
+    return InvalidArgumentError("slice axis " + std::to_string(axis) + " out of range for rank " +
+                                std::to_string(rank()));
+  }
+  if (start < 0 || stop < start || stop > shape_[axis]) {
+    return OutOfRangeError("slice [" + std::to_string(start) + ", " + std::to_string(stop) +
+                           ") out of range for dimension of size " +
+                           std::to_string(shape_[axis]));
+  }
+  Shape shape = shape_;
+  shape[axis] = stop - start;
+  char* base = static_cast<char*>(data_) +
+               start * strides_[axis] * static_cast<int64_t>(DTypeSize(dtype_));
+  return TensorView(base, dtype_, shape, strides_);
+}
+
+StatusOr<TensorView> TensorView::Permute(std::initializer_list<int> order) const {
+  if (static_cast<int>(order.size()) != rank()) {
+    return InvalidArgumentError("permutation of length " + std::to_string(order.size()) +
+                                " for a tensor of rank " + std::to_string(rank()));
+  }
+  Shape shape = shape_;
+  Strides strides = strides_;
+  bool used[kMaxRank] = {};
+  int i = 0;
+  for (int axis : order) {
+    if (axis < 0 || axis >= rank() || used[axis]) {
+      return InvalidArgumentError("invalid permutation entry " + std::to_string(axis));
+    }
+    used[axis] = true;
+    shape[i] = shape_[axis];
+    strides[i] = strides_[axis];
+    ++i;
+  }
+  return TensorView(data_, dtype_, shape, strides);
+}
+
+StatusOr<TensorView> TensorView::Reshape(const Shape& shape) const {
+  if (!is_contiguous()) return FailedPreconditionError("reshape of a non-contiguous view");
+  ASSIGN_OR_RETURN(int64_t n, CheckedNumElements(shape));
+  if (n != numel()) {
+    return InvalidArgumentError("cannot reshape " + shape_.ToString() + " to " + shape.ToString());
+  }
+  return TensorView(data_, dtype_, shape);
+}
+
+StatusOr<Tensor> Tensor::Empty(DType dtype, const Shape& shape) {
+  ASSIGN_OR_RETURN(int64_t n, CheckedNumElements(shape));
+  const size_t element = DTypeSize(dtype);
+  if (static_cast<uint64_t>(n) > SIZE_MAX / element) {
+    return ResourceExhaustedError("tensor of shape " + shape.ToString() + " is too large");
+  }
+  ASSIGN_OR_RETURN(AlignedBuffer buffer, AllocateAligned(static_cast<size_t>(n) * element));
+  Tensor t;
+  void* data = buffer.get();
+  t.storage_ = std::shared_ptr<const void>(buffer.release(), AlignedFree());
+  t.view_ = TensorView(data, dtype, shape);
+  t.owned_ = true;
+  return t;
+}
+
+StatusOr<Tensor> Tensor::Zeros(DType dtype, const Shape& shape) {
+  ASSIGN_OR_RETURN(Tensor t, Empty(dtype, shape));
+  std::memset(t.data(), 0, static_cast<size_t>(t.numel()) * DTypeSize(dtype));
+  return t;
+}
+
+Tensor Tensor::Borrow(void* data, DType dtype, const Shape& shape, const Strides& strides,
+                      std::shared_ptr<const void> keepalive) {
+  Tensor t;
+  t.view_ = TensorView(data, dtype, shape, strides);
+  t.storage_ = std::move(keepalive);
+  t.owned_ = false;
+  return t;
+}
+
+namespace {
+
+double ReadAsDouble(const char* p, DType dtype) {
+  switch (dtype) {
+    case DType::kF32: { float v; std::memcpy(&v, p, 4); return v; }
+    case DType::kF16: { uint16_t v; std::memcpy(&v, p, 2); return HalfToFloat(v); }
+    case DType::kBF16: { uint16_t v; std::memcpy(&v, p, 2); return BFloat16ToFloat(v); }
+    case DType::kF64: { double v; std::memcpy(&v, p, 8); return v; }
+    case DType::kI8: return static_cast<int8_t>(*p);
+    case DType::kU8: return static_cast<uint8_t>(*p);
+    case DType::kI16: { int16_t v; std::memcpy(&v, p, 2); return v; }
+    case DType::kI32: { int32_t v; std::memcpy(&v, p, 4); return v; }
+    case DType::kI64: { int64_t v; std::memcpy(&v, p, 8); return static_cast<double>(v); }
+    case DType::kBool: return *p != 0 ? 1.0 : 0.0;
+  }
+  return 0.0;
+}
+
+}  // namespace
+
+StatusOr<Tensor> Tensor::ToContiguousF32() const {
+  ASSIGN_OR_RETURN(Tensor out, Empty(DType::kF32, shape()));
+  float* dst = out.data_as<float>();
+  const int64_t n = numel();
+  const int r = rank();
+  const size_t element = DTypeSize(dtype());
+  const char* base = static_cast<const char*>(data());
+  int64_t index[kMaxRank] = {};
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t offset = 0;
+    for (int d = 0; d < r; ++d) offset += index[d] * strides()[d];
+    dst[i] = static_cast<float>(ReadAsDouble(base + offset * static_cast<int64_t>(element), dtype()));
+    for (int d = r - 1; d >= 0; --d) {  // odometer increment
+      if (++index[d] < shape()[d]) break;
+      index[d] = 0;
+    }
+  }
+  return out;
+}
+
+}  // namespace cliprt
