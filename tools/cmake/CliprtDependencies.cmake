@@ -12,3 +12,10 @@ endif()
 if(CLIPRT_BUILD_BENCH)
   find_package(benchmark REQUIRED CONFIG)
 endif()
+# SHA-256 of checkpoint files (libcrypto uses SHA-NI when the CPU has it).
+find_package(OpenSSL 3 REQUIRED COMPONENTS Crypto)
+# JPEG decoding with libjpeg-turbo, the decoder Pillow uses, so JPEG pixels
+# match the reference pipelines exactly.
+pkg_check_modules(JPEG REQUIRED IMPORTED_TARGET libjpeg)
+# OpenBLAS is optional and used only by benchmarks (peer comparison).
+find_package(BLAS QUIET)

@@ -20,3 +20,13 @@ if(CLIPRT_SANITIZE)
   add_compile_options(${_cliprt_san} -g)
   add_link_options(${_cliprt_san})
 endif()
+
+# libFuzzer builds (clang only): the library and fuzz targets are compiled
+# with coverage instrumentation and ASan; tests/fuzz links -fsanitize=fuzzer.
+if(CLIPRT_BUILD_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "CLIPRT_BUILD_FUZZ needs clang (CC=clang CXX=clang++)")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link,address -fno-omit-frame-pointer -g)
+  add_link_options(-fsanitize=address)
+endif()
