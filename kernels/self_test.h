@@ -4,20 +4,19 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
 #include <vector>
 
 #include "core/status.h"
+#include "kernels/self_test_check.h"
 
 namespace cliprt::kernels {
-
-struct SelfTestCheck {
-  bool passed = false;
-  std::string line;  // "pass f32_gemm avx512 M=7 N=33 K=65: max rel err ... (bound ...)"
-};
 
 // Appends one check per (kernel, ISA level, shape). Returns an error only if
 // the test itself could not run (e.g. out of memory, bad thread count).
 Status RunSelfTest(int num_threads, uint32_t seed, std::vector<SelfTestCheck>* checks);
+
+// The two halves, one per kernel family (gemm_self_test.cc, ops_self_test.cc).
+Status RunGemmSelfTest(int num_threads, uint32_t seed, std::vector<SelfTestCheck>* checks);
+Status RunOpsSelfTest(int num_threads, uint32_t seed, std::vector<SelfTestCheck>* checks);
 
 }  // namespace cliprt::kernels
