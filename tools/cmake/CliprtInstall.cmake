@@ -21,5 +21,8 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/cliprtConfigVersion.cmake
 install(FILES ${PROJECT_BINARY_DIR}/cliprtConfig.cmake ${PROJECT_BINARY_DIR}/cliprtConfigVersion.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/cliprt)
 
+# Relocatable: the .pc file finds the prefix relative to its own location, so
+# `cmake --install --prefix DIR` works for any DIR.
+file(RELATIVE_PATH CLIPRT_PC_TO_PREFIX "/p/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/p")
 configure_file(tools/cmake/cliprt.pc.in ${PROJECT_BINARY_DIR}/cliprt.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/cliprt.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
