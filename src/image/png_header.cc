@@ -1,0 +1,63 @@
+#include "image/png_header.h"
+
+#include <cstring>
+#include <string>
+
+namespace cliprt::image {
+namespace {
+
+uint32_t Be32(const uint8_t* p) {
+  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
+}
+
+}  // namespace
+
+StatusOr<PngHeader> ReadPngHeader(const uint8_t* data, size_t size) {
+  static const uint8_t kSig[8] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+  if (size < 33 || std::memcmp(data, kSig, 8) != 0) return CorruptDataError("PNG: missing signature or IHDR");
+  if (Be32(data + 8) != 13 || std::memcmp(data + 12, "IHDR", 4) != 0) {
+    return CorruptDataError("PNG: first chunk (byte 8) is not a 13-byte IHDR");
+  }
+  PngHeader h;
+  h.width = Be32(data + 16);
+  h.height = Be32(data + 20);
+  h.bit_depth = data[24];
+  h.color_type = data[25];
+  const int d = h.bit_depth, t = h.color_type;
+  bool ok = true;
+  switch (t) {
+    case 0:
+      if (d == 1) h.mode = ImageMode::k1;
+      else if (d == 2 || d == 4 || d == 8) h.mode = ImageMode::kL;
+      else if (d == 16) h.mode = ImageMode::kI16;
+      else ok = false;
+      break;
+    case 2: ok = d == 8 || d == 16; h.mode = ImageMode::kRGB; break;
+    case 3: ok = d == 1 || d == 2 || d == 4 || d == 8; h.mode = ImageMode::kP; break;
+    // Pillow opens 16-bit gray+alpha as RGBA ("LA;16B" → RGBA).
+    case 4: ok = d == 8 || d == 16; h.mode = d == 8 ? ImageMode::kLA : ImageMode::kRGBA; break;
+    case 6: ok = d == 8 || d == 16; h.mode = ImageMode::kRGBA; break;
+    default: ok = false;
+  }
+  if (!ok) {
+    return CorruptDataError("PNG: invalid bit depth " + std::to_string(d) + " for colour type " + std::to_string(t));
+  }
+  // Walk chunks up to IDAT for PLTE (needed only for palette images).
+  size_t pos = 33;
+  while (h.mode == ImageMode::kP && pos + 8 <= size) {
+    const uint32_t len = Be32(data + pos);
+    const uint8_t* type = data + pos + 4;
+    if (len > size - pos - 8) break;
+    if (std::memcmp(type, "PLTE", 4) == 0) {
+      const uint32_t n = len / 3 * 3;
+      h.palette.assign(data + pos + 8, data + pos + 8 + n);
+      break;
+    }
+    if (std::memcmp(type, "IDAT", 4) == 0) break;
+    if (size - pos - 8 - len < 4) break;
+    pos += 12 + len;
+  }
+  return h;
+}
+
+}  // namespace cliprt::image

@@ -1,0 +1,26 @@
+// PNG header facts stb_image does not report: bit depth, colour type and the
+// palette, which decide the Pillow mode (PngImagePlugin._MODES).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "core/status.h"
+#include "image/image.h"
+
+namespace cliprt::image {
+
+struct PngHeader {
+  int64_t width = 0;
+  int64_t height = 0;
+  int bit_depth = 0;
+  int color_type = 0;
+  ImageMode mode = ImageMode::kRGB;  // Pillow's mode for (bit_depth, color_type)
+  std::vector<uint8_t> palette;      // PLTE entries as RGB triplets
+};
+
+// Reads the signature, IHDR and (if present before IDAT) PLTE.
+StatusOr<PngHeader> ReadPngHeader(const uint8_t* data, size_t size);
+
+}  // namespace cliprt::image
