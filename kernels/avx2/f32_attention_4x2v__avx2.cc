@@ -1,0 +1,14 @@
+// Fused attention, avx2: 4 query rows × 2 vectors of keys per register tile
+// (algorithm: kernels/f32_attention_impl.h).
+#include "kernels/avx2/f32_vec_avx2.h"
+#include "kernels/f32_attention_impl.h"
+#include "kernels/ops_kernels.h"
+
+namespace cliprt::kernels {
+
+void f32_attention_4x2v__avx2(const F32AttentionArgs& args, int64_t b, int64_t h,
+                              int64_t q_begin, int64_t q_end, bool pack_kv, float* scratch) {
+  AttentionQueries<avx2::VecF32>(args, b, h, q_begin, q_end, pack_kv, scratch);
+}
+
+}  // namespace cliprt::kernels

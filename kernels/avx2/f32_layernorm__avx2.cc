@@ -1,0 +1,13 @@
+// LayerNorm of one row, avx2 (algorithm: kernels/f32_rowops_impl.h).
+#include "kernels/avx2/f32_vec_avx2.h"
+#include "kernels/f32_rowops_impl.h"
+#include "kernels/ops_kernels.h"
+
+namespace cliprt::kernels {
+
+void f32_layernorm__avx2(int64_t n, const float* x, const float* gamma, const float* beta,
+                      float eps, float* y) {
+  LayerNormRow<avx2::VecF32>(n, x, gamma, beta, eps, y);
+}
+
+}  // namespace cliprt::kernels

@@ -1,0 +1,12 @@
+// L2 normalization of one row, avx512 (algorithm: kernels/f32_rowops_impl.h).
+#include "kernels/avx512/f32_vec_avx512.h"
+#include "kernels/f32_rowops_impl.h"
+#include "kernels/ops_kernels.h"
+
+namespace cliprt::kernels {
+
+void f32_l2_normalize__avx512(int64_t n, const float* x, float eps, float* y) {
+  L2NormalizeRow<avx512::VecF32>(n, x, eps, y);
+}
+
+}  // namespace cliprt::kernels

@@ -1,0 +1,10 @@
+// Softmax of one row, avx512 (algorithm: kernels/f32_rowops_impl.h).
+#include "kernels/avx512/f32_vec_avx512.h"
+#include "kernels/f32_rowops_impl.h"
+#include "kernels/ops_kernels.h"
+
+namespace cliprt::kernels {
+
+void f32_softmax__avx512(int64_t n, const float* x, float* y) { SoftmaxRow<avx512::VecF32>(n, x, y); }
+
+}  // namespace cliprt::kernels

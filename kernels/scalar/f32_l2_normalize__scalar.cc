@@ -1,0 +1,12 @@
+// L2 normalization of one row, scalar (algorithm: kernels/f32_rowops_impl.h).
+#include "kernels/scalar/f32_vec_scalar.h"
+#include "kernels/f32_rowops_impl.h"
+#include "kernels/ops_kernels.h"
+
+namespace cliprt::kernels {
+
+void f32_l2_normalize__scalar(int64_t n, const float* x, float eps, float* y) {
+  L2NormalizeRow<scalar::VecF32>(n, x, eps, y);
+}
+
+}  // namespace cliprt::kernels
