@@ -1,0 +1,36 @@
+// The GEMM dispatch table: each row ties a micro-kernel to its packing (k-group,
+// nr) and its blocking (kc, block sizes), so a plan always gets a consistent
+// set. Block sizes: the B micro-panel (kc × nr) is sized for L1, the A block
+// (mc × kc) and the partial-sum tile for L2 (docs/kernels.md).
+#include "kernels/gemm_microkernel.h"
+
+namespace cliprt::kernels {
+namespace {
+
+constexpr GemmKernelEntry kTable[] = {
+#if defined(__x86_64__) || defined(_M_X64)
+    {GemmPrecision::kF32, IsaLevel::kAvx512, false, false, false, "f32_gemm_14x32__avx512f", 14,
+     32, 1, 256, 12, 8, &f32_gemm_14x32__avx512f},
+    {GemmPrecision::kF32, IsaLevel::kAvx2, false, false, false, "f32_gemm_6x16__avx2_fma", 6, 16,
+     1, 256, 24, 16, &f32_gemm_6x16__avx2_fma},
+    {GemmPrecision::kBF16, IsaLevel::kAvx512, true, false, false, "bf16_gemm_14x32__avx512bf16",
+     14, 32, 2, 512, 12, 8, &bf16_gemm_14x32__avx512bf16},
+    {GemmPrecision::kQS8, IsaLevel::kAvx512, false, true, false, "qs8_gemm_14x32__avx512vnni", 14,
+     32, 4, 1024, 12, 8, &qs8_gemm_14x32__avx512vnni},
+#endif
+    {GemmPrecision::kF32, IsaLevel::kScalar, false, false, false, "f32_gemm_4x8__scalar", 4, 8, 1,
+     256, 16, 32, &f32_gemm_4x8__scalar},
+    {GemmPrecision::kBF16, IsaLevel::kScalar, false, false, false, "bf16_gemm_4x8__scalar", 4, 8,
+     2, 256, 16, 32, &bf16_gemm_4x8__scalar},
+    {GemmPrecision::kQS8, IsaLevel::kScalar, false, false, false, "qs8_gemm_4x8__scalar", 4, 8, 4,
+     256, 16, 32, &qs8_gemm_4x8__scalar},
+};
+
+}  // namespace
+
+const GemmKernelEntry* GemmKernelTable(int* count) {
+  *count = static_cast<int>(sizeof(kTable) / sizeof(kTable[0]));
+  return kTable;
+}
+
+}  // namespace cliprt::kernels

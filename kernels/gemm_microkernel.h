@@ -1,0 +1,89 @@
+// Internal contract between the GEMM driver (gemm.cc) and the per-ISA
+// micro-kernels: one call computes one rows×cols tile of Y (rows <= mr,
+// cols <= nr) over one K block.
+//
+// Packed layouts (g = k-group: 1 for f32, 2 for bf16 pairs, 4 for int8 quads;
+// element = float, uint16_t bf16 bits, or int8/uint8):
+//   B (weights, packed once): panel p holds columns [p·nr, p·nr + nr), for
+//     each k-group kk in [0, k_padded/g): nr × g elements, column-major within
+//     the group (element (c, j) at kk·nr·g + c·g + j). Columns past N are zero.
+//   A (activations, packed per block): micro-panel of mr rows, for each k-group
+//     kk in [0, kc/g): mr × g elements (row r at kk·mr·g + r·g). Rows past M
+//     are never read (kernels are instantiated per row count).
+//
+// Accumulation across K blocks: the first block starts from zero, later
+// blocks continue the same per-element chain from `partial` (fp32, or int32
+// for kQS8). A block that is not the last stores to `partial`; the last block
+// applies the epilogue and writes Y. When a single block covers K (first and
+// last), `partial` is unused. Y is therefore written exactly once per element,
+// after its residual element has been read, which makes residual == Y safe.
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/gemm.h"
+
+namespace cliprt::kernels {
+
+struct GemmTileArgs {
+  int rows = 0;            // valid rows, 1..mr
+  int cols = 0;            // valid columns, 1..nr
+  int64_t k_groups = 0;    // k-groups in this block (kc / g)
+  const void* a = nullptr; // packed A micro-panel for this block
+  const void* b = nullptr; // packed B micro-panel, already offset to this block
+  void* partial = nullptr; // rows × ldp accumulators (float or int32)
+  int64_t ldp = 0;
+  bool first = true;
+  bool last = true;
+  // Epilogue (read only when last).
+  float* y = nullptr;      // at (row0, col0)
+  int64_t ldy = 0;
+  const float* bias = nullptr;      // at col0, or nullptr
+  GemmActivation activation = GemmActivation::kNone;
+  const float* residual = nullptr;  // at (row0, col0), or nullptr
+  int64_t ldr = 0;
+  // kQS8 dequantization.
+  const float* row_scale = nullptr;   // at row0: activation scale per row
+  const float* col_scale = nullptr;   // at col0: weight scale per column
+  const int32_t* col_sum = nullptr;   // at col0: Σ_k w_q[n,k] (for the +128 offset)
+};
+
+using GemmTileFn = void (*)(const GemmTileArgs& args);
+
+// One dispatch-table row: a micro-kernel together with its packing and tile.
+struct GemmKernelEntry {
+  GemmPrecision precision;
+  IsaLevel isa;         // level whose CPU features the kernel needs
+  bool needs_bf16;      // needs AVX512_BF16 (vdpbf16ps)
+  bool needs_avx512_vnni;
+  bool needs_avx_vnni;
+  const char* name;
+  int mr;
+  int nr;
+  int k_group;          // 1, 2 or 4
+  int64_t kc;           // K block (multiple of k_group)
+  int max_mc_panels;    // rows per A block = mr · max_mc_panels at most
+  int max_nc_panels;    // columns per task = nr · max_nc_panels at most
+  GemmTileFn tile;
+};
+
+// The table (gemm_dispatch.cc); entries whose ISA sources are not compiled
+// (non-x86 builds) are absent.
+const GemmKernelEntry* GemmKernelTable(int* count);
+
+// Micro-kernels (one per file).
+void f32_gemm_4x8__scalar(const GemmTileArgs& args);
+void bf16_gemm_4x8__scalar(const GemmTileArgs& args);
+void qs8_gemm_4x8__scalar(const GemmTileArgs& args);
+#if defined(__x86_64__) || defined(_M_X64)
+void f32_gemm_6x16__avx2_fma(const GemmTileArgs& args);
+void f32_gemm_14x32__avx512f(const GemmTileArgs& args);
+void bf16_gemm_14x32__avx512bf16(const GemmTileArgs& args);
+void qs8_gemm_14x32__avx512vnni(const GemmTileArgs& args);
+#endif
+
+// Scalar epilogue shared by the scalar kernels and the reference:
+// act(v) in double precision, rounded once to float.
+float GemmActivationScalar(GemmActivation activation, float v);
+
+}  // namespace cliprt::kernels
