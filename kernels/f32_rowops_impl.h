@@ -25,29 +25,38 @@ inline float RowSum(int64_t n, const float* x) {
   return V::ReduceAdd(acc);
 }
 
-// y = (x - mean) / sqrt(var + eps) · gamma + beta, var biased (divides by n),
-// two passes (mean, then squared deviations) for stability. gamma / beta may
-// be null (treated as 1 / 0). y may alias x.
+// y = (x - mean) / sqrt(var + eps) · gamma + beta, var biased (divides by n).
+// Two passes: the fp32 mean m, then d = x - m (exact when x is near m) with
+// Σd and Σd². Σd/n corrects m's rounding (var = Σd²/n - (Σd/n)²), which keeps
+// full accuracy when |mean| >> std (e.g. mean 1000, std 1: a plain fp32 mean
+// alone would cost ~1e-4 relative). gamma / beta may be null (1 / 0). y may
+// alias x.
 template <typename V>
 void LayerNormRow(int64_t n, const float* x, const float* gamma, const float* beta, float eps,
                   float* y) {
   constexpr int L = V::kLanes;
   const float mean = RowSum<V>(n, x) / static_cast<float>(n);
   const typename V::Reg vmean = V::Set1(mean);
-  typename V::Reg acc = V::Zero();
+  typename V::Reg acc = V::Zero(), acc1 = V::Zero();
   int64_t i = 0;
   for (; i + L <= n; i += L) {
     const typename V::Reg d = V::Sub(V::Load(x + i), vmean);
+    acc1 = V::Add(acc1, d);
     acc = V::Fma(d, d, acc);
   }
   if (i < n) {
     const typename V::Reg d = V::Sub(V::LoadTail(x + i, n - i, mean), vmean);  // 0 in pad lanes
+    acc1 = V::Add(acc1, d);
     acc = V::Fma(d, d, acc);
   }
-  const float var = V::ReduceAdd(acc) / static_cast<float>(n);
+  const float inv_n = 1.0f / static_cast<float>(n);
+  const float corr = V::ReduceAdd(acc1) * inv_n;
+  float var = V::ReduceAdd(acc) * inv_n - corr * corr;
+  if (var < 0.0f) var = 0.0f;
   const typename V::Reg rstd = V::Set1(1.0f / std::sqrt(var + eps));
+  const typename V::Reg vcorr = V::Set1(corr);
   auto one = [&](typename V::Reg xv, int64_t at, int64_t count) {
-    typename V::Reg v = V::Mul(V::Sub(xv, vmean), rstd);
+    typename V::Reg v = V::Mul(V::Sub(V::Sub(xv, vmean), vcorr), rstd);
     if (count == L) {
       if (gamma != nullptr) v = V::Mul(v, V::Load(gamma + at));
       if (beta != nullptr) v = V::Add(v, V::Load(beta + at));
