@@ -25,9 +25,6 @@ Image ConvertToRGB(const Image& in) {
   uint8_t* dst = out.pixels.data();
   const uint8_t* src = in.pixels.data();
   switch (in.mode) {
-    case ImageMode::kP:
-      out.pixels = in.pixels;  // stored palette-expanded
-      break;
     case ImageMode::k1:
     case ImageMode::kL:
     case ImageMode::kLA: {
@@ -35,6 +32,7 @@ Image ConvertToRGB(const Image& in) {
       for (size_t i = 0; i < n; ++i) dst[3 * i] = dst[3 * i + 1] = dst[3 * i + 2] = src[i * step];
       break;
     }
+    case ImageMode::kP:  // stored palette-expanded RGBA
     case ImageMode::kRGBA:
       for (size_t i = 0; i < n; ++i) {
         dst[3 * i] = src[4 * i];
@@ -58,6 +56,41 @@ Image ConvertToRGB(const Image& in) {
       break;
     case ImageMode::kRGB:
       break;
+  }
+  return out;
+}
+
+Image ConvertToRGBOverWhite(const Image& in) {
+  const bool has_alpha = in.mode == ImageMode::kLA || in.mode == ImageMode::kRGBA ||
+                         (in.mode == ImageMode::kP && in.transparency);
+  if (!has_alpha) return ConvertToRGB(in);
+  Image out;
+  out.mode = ImageMode::kRGB;
+  out.width = in.width;
+  out.height = in.height;
+  const size_t n = static_cast<size_t>(in.width) * static_cast<size_t>(in.height);
+  out.pixels.resize(n * 3);
+  const int ch = in.channels();
+  const uint8_t* s = in.pixels.data();
+  uint8_t* d = out.pixels.data();
+  // AlphaComposite.c with dst = (255, 255, 255, 255), PRECISION_BITS 7.
+  constexpr uint32_t kBits = 7;
+  for (size_t i = 0; i < n; ++i, s += ch, d += 3) {
+    const uint32_t a = s[ch - 1];
+    const uint32_t rgb[3] = {s[0], ch == 2 ? s[0] : s[1], ch == 2 ? s[0] : s[2]};
+    if (a == 0) {
+      d[0] = d[1] = d[2] = 255;
+      continue;
+    }
+    const uint32_t blend = 255u * (255u - a);
+    const uint32_t outa255 = a * 255u + blend;
+    const uint32_t coef1 = a * 255u * 255u * (1u << kBits) / outa255;
+    const uint32_t coef2 = 255u * (1u << kBits) - coef1;
+    for (int c = 0; c < 3; ++c) {
+      uint32_t tmp = rgb[c] * coef1 + 255u * coef2 + (0x80u << kBits);
+      tmp = ((tmp >> 8) + tmp) >> 8;
+      d[c] = static_cast<uint8_t>(tmp >> kBits);
+    }
   }
   return out;
 }

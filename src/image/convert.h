@@ -13,6 +13,11 @@ namespace cliprt::image {
 // clip8(nk - MULDIV255(c, nk)) with nk = 255 - K.
 Image ConvertToRGB(const Image& in);
 
+// transformers' convert_to_rgb (5.24): images with an alpha band or a
+// "transparency" entry are converted to RGBA and alpha_composite()d over
+// opaque white (Pillow's integer formula), others go through ConvertToRGB.
+Image ConvertToRGBOverWhite(const Image& in);
+
 // RGBA → "RGBa" / LA → "La" in place: c' = MULDIV255(c, alpha).
 void PremultiplyAlpha(Image& img);
 // "RGBa" → RGBA / "La" → LA in place: c = clip8(255*c'/alpha) (integer

@@ -9,6 +9,7 @@
 
 #include <stb/stb_image.h>
 
+#include "image/gif_decoder.h"
 #include "image/jpeg_decoder.h"
 #include "image/orientation.h"
 #include "image/png_header.h"
@@ -101,6 +102,13 @@ StatusOr<ImageInfo> ProbeImage(const uint8_t* data, size_t size) {
     info.mode = h.mode;
     return info;
   }
+  if (info.format == ImageFormat::kGif) {
+    ASSIGN_OR_RETURN(GifHeader g, ReadGifHeader(data, size));
+    info.width = g.width;
+    info.height = g.height;
+    info.mode = ImageMode::kP;  // "L" when the palette is absent or a gray ramp
+    return info;
+  }
   int w = 0, h = 0, comp = 0;
   if (!stbi_info_from_memory(data, static_cast<int>(size), &w, &h, &comp)) {
     if (info.format == ImageFormat::kUnknown) {
@@ -113,7 +121,6 @@ StatusOr<ImageInfo> ProbeImage(const uint8_t* data, size_t size) {
   info.width = w;
   info.height = h;
   switch (info.format) {
-    case ImageFormat::kGif: info.mode = ImageMode::kP; break;  // Pillow opens GIF frames as "P"
     case ImageFormat::kBmp: {
       // Palette BMPs (<= 8 bits per pixel) open as "P" in Pillow.
       const int bpp = size >= 30 ? (data[28] | (data[29] << 8)) : 24;
@@ -135,6 +142,7 @@ StatusOr<Image> DecodeImage(const uint8_t* data, size_t size, const DecodeOption
     if (options.apply_exif_orientation) img = ApplyExifOrientation(img, info.exif_orientation);
     return img;
   }
+  if (info.format == ImageFormat::kGif) return DecodeGif(data, size, options.max_pixels);
   const int len = static_cast<int>(size);
   int w = 0, h = 0, comp = 0;
   if (info.mode == ImageMode::kI16) {
@@ -144,7 +152,7 @@ StatusOr<Image> DecodeImage(const uint8_t* data, size_t size, const DecodeOption
     std::memcpy(img.pixels16.data(), px.get(), img.pixels16.size() * sizeof(uint16_t));
     return img;
   }
-  // "P" is stored palette-expanded (3 samples); "1" as 0/255 gray.
+  // "P" is stored palette-expanded RGBA; "1" as 0/255 gray.
   const int want = ImageModeChannels(info.mode);
   std::unique_ptr<stbi_uc, StbFree> px(stbi_load_from_memory(data, len, &w, &h, &comp, want));
   if (!px) return CorruptDataError(std::string(ImageFormatName(info.format)) + ": " + StbReason());
@@ -156,6 +164,7 @@ StatusOr<Image> DecodeImage(const uint8_t* data, size_t size, const DecodeOption
   if (info.format == ImageFormat::kPng && info.mode == ImageMode::kP) {
     ASSIGN_OR_RETURN(PngHeader ph, ReadPngHeader(data, size));
     img.palette = std::move(ph.palette);
+    img.transparency = ph.has_trns;
   }
   return img;
 }

@@ -25,8 +25,8 @@ int ImageModeChannels(ImageMode mode) {
     case ImageMode::kL:
     case ImageMode::kI16: return 1;
     case ImageMode::kLA: return 2;
-    case ImageMode::kP:
     case ImageMode::kRGB: return 3;
+    case ImageMode::kP:
     case ImageMode::kRGBA:
     case ImageMode::kCMYK: return 4;
   }

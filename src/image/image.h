@@ -16,7 +16,7 @@ enum class ImageMode : uint8_t {
   k1,     // bilevel; stored like L with values 0/255 ("1" in Pillow)
   kL,     // 8-bit gray
   kLA,    // gray + alpha, 2 samples per pixel
-  kP,     // palette image; `pixels` hold the palette-expanded RGB (see below)
+  kP,     // palette image; `pixels` hold the palette-expanded RGBA (see below)
   kRGB,   // 3 samples per pixel
   kRGBA,  // 4 samples per pixel, straight (not premultiplied) alpha
   kI16,   // 16-bit gray ("I;16"); samples are in `pixels16`
@@ -25,14 +25,15 @@ enum class ImageMode : uint8_t {
 
 // Pillow's mode name ("RGB", "I;16", ...), for provenance and messages.
 std::string_view ImageModeName(ImageMode mode);
-// Samples per pixel as stored here (kP: 3, kI16: 1).
+// Samples per pixel as stored here (kP: 4, kI16: 1).
 int ImageModeChannels(ImageMode mode);
 
-// A palette image is stored expanded to RGB: every operation the reference
-// pipelines apply to "P" images (NEAREST resize, crop, convert("RGB")) commutes
-// with the palette lookup, so the indices themselves are never needed. The
-// palette is kept only because torchvision pads "P" images with an index
-// (fill colour = palette[fill]).
+// A palette image is stored expanded to RGBA (alpha from the PNG tRNS chunk or
+// the GIF transparent index, else 255): every operation the reference
+// pipelines apply to "P" images (NEAREST resize, crop, convert("RGB"),
+// convert("RGBA")) commutes with the palette lookup, so the indices
+// themselves are never needed. The palette is kept because torchvision pads
+// "P" images with an index (fill colour = palette[fill]).
 struct Image {
   ImageMode mode = ImageMode::kRGB;
   int width = 0;
@@ -40,6 +41,9 @@ struct Image {
   std::vector<uint8_t> pixels;     // row-major, interleaved, no row padding
   std::vector<uint16_t> pixels16;  // kI16 only
   std::vector<uint8_t> palette;    // kP only: RGB triplets (may be empty)
+  // Pillow's info["transparency"] is set (tRNS chunk / GIF transparent
+  // index): HF's convert_to_rgb then composites onto white.
+  bool transparency = false;
 
   int channels() const { return ImageModeChannels(mode); }
   int64_t row_bytes() const { return int64_t{width} * channels(); }

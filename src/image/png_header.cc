@@ -42,17 +42,17 @@ StatusOr<PngHeader> ReadPngHeader(const uint8_t* data, size_t size) {
   if (!ok) {
     return CorruptDataError("PNG: invalid bit depth " + std::to_string(d) + " for colour type " + std::to_string(t));
   }
-  // Walk chunks up to IDAT for PLTE (needed only for palette images).
+  // Walk the chunks before IDAT for PLTE and tRNS.
   size_t pos = 33;
-  while (h.mode == ImageMode::kP && pos + 8 <= size) {
+  while (pos + 8 <= size) {
     const uint32_t len = Be32(data + pos);
     const uint8_t* type = data + pos + 4;
     if (len > size - pos - 8) break;
     if (std::memcmp(type, "PLTE", 4) == 0) {
       const uint32_t n = len / 3 * 3;
       h.palette.assign(data + pos + 8, data + pos + 8 + n);
-      break;
     }
+    if (std::memcmp(type, "tRNS", 4) == 0) h.has_trns = true;
     if (std::memcmp(type, "IDAT", 4) == 0) break;
     if (size - pos - 8 - len < 4) break;
     pos += 12 + len;

@@ -18,6 +18,7 @@ struct PngHeader {
   int color_type = 0;
   ImageMode mode = ImageMode::kRGB;  // Pillow's mode for (bit_depth, color_type)
   std::vector<uint8_t> palette;      // PLTE entries as RGB triplets
+  bool has_trns = false;             // a tRNS chunk precedes IDAT
 };
 
 // Reads the signature, IHDR and (if present before IDAT) PLTE.

@@ -72,7 +72,7 @@ std::array<uint8_t, 4> FillBytes(const Image& img, int fill) {
   const uint8_t f = static_cast<uint8_t>(std::clamp(fill, 0, 255));
   if (img.mode == ImageMode::kP) {
     const size_t i = static_cast<size_t>(f) * 3;
-    if (i + 2 < img.palette.size()) return {img.palette[i], img.palette[i + 1], img.palette[i + 2], 0};
+    if (i + 2 < img.palette.size()) return {img.palette[i], img.palette[i + 1], img.palette[i + 2], 255};
   }
   return {f, f, f, f};
 }
@@ -292,7 +292,7 @@ StatusOr<Image> PreprocessToRGB(const Image& src, const PreprocessConfig& c, Pre
   rec.source_mode = std::string(ImageModeName(src.mode));
   rec.converted_before_resize = c.rgb_conversion == RgbConversion::kBeforeResize;
 
-  Image img = rec.converted_before_resize ? ConvertToRGB(src) : src;
+  Image img = rec.converted_before_resize ? ConvertToRGBOverWhite(src) : src;
   if (c.do_resize) {
     int w = img.width, h = img.height;
     switch (c.resize_mode) {
