@@ -7,10 +7,10 @@
 // and handed to ParallelFor, whose static chunks then give each thread whole
 // column groups (the number of groups is a multiple of the thread count when
 // there are enough panels), so threads get equal work even when M does not
-// divide into equal row blocks. Inside a task: for each K block, pack the A
-// block into the thread's scratch, then for each panel (its kc × nr B
-// micro-panel stays in L1) run the micro-kernel over the row block's
-// micro-panels (the A block stays in L2).
+// divide into equal row blocks. X is packed once per call, before the tasks
+// run (in parallel over micro-panels). Inside a task: for each K block, for
+// each panel (its kc × nr B micro-panel stays in L1) run the micro-kernel over
+// the row block's micro-panels (that mc × kc slice of packed X stays in L2).
 //
 // Determinism: every output element is accumulated over the same K blocks
 // (kc is fixed by the plan) in the same order by the same code whatever the
@@ -90,21 +90,25 @@ Blocking ComputeBlocking(const GemmKernelEntry& e, const GemmPlan& plan, int64_t
   return b;
 }
 
+// Per-call scratch: X packed once for the whole call (every micro-panel over
+// all of K, so a K block of it is a contiguous slice), the int8 row scales,
+// then one partial-sum tile per thread (only when K spans several blocks).
 struct ScratchLayout {
-  size_t a_bytes = 0;
-  size_t partial_bytes = 0;
-  size_t scale_bytes = 0;
-  size_t per_thread = 0;
+  size_t a_bytes = 0;        // shared packed X
+  size_t scale_bytes = 0;    // shared kQS8 row scales and inverse scales
+  size_t partial_bytes = 0;  // per thread
+  size_t total(int threads) const { return a_bytes + scale_bytes + partial_bytes * threads; }
 };
 
-ScratchLayout ComputeScratch(const GemmKernelEntry& e, const GemmPlan& plan, const Blocking& b) {
+ScratchLayout ComputeScratch(const GemmKernelEntry& e, const GemmPlan& plan, const Blocking& b,
+                             int64_t m) {
   ScratchLayout s;
-  s.a_bytes = Align64(static_cast<size_t>(b.mc) * b.kc * ElementBytes(plan.precision));
+  const int64_t m_padded = CeilDiv(m, e.mr) * e.mr;
+  s.a_bytes = Align64(static_cast<size_t>(m_padded) * plan.k_padded * ElementBytes(plan.precision));
+  if (plan.precision == GemmPrecision::kQS8) s.scale_bytes = Align64(static_cast<size_t>(m_padded) * 8);
   if (b.multi_block_k) {
     s.partial_bytes = Align64(static_cast<size_t>(b.mc) * b.group_panels * e.nr * 4);
   }
-  if (plan.precision == GemmPrecision::kQS8) s.scale_bytes = Align64(static_cast<size_t>(b.mc) * 8);
-  s.per_thread = s.a_bytes + s.partial_bytes + s.scale_bytes;
   return s;
 }
 
@@ -112,23 +116,38 @@ int64_t PanelBytes(const GemmPlan& plan) {
   return plan.k_padded * plan.nr * static_cast<int64_t>(ElementBytes(plan.precision));
 }
 
-// Runs one task: row block `mb` of column group `g`.
+// Packs rows [row0, row0 + rows) of X (row0 a multiple of mr) into the shared
+// packed X; for kQS8 also computes their scales.
+void PackRows(const GemmKernelEntry& e, const GemmPlan& plan, const float* x, int64_t ldx,
+              int64_t row0, int64_t rows, uint8_t* a_all, float* row_scale, float* row_inv) {
+  const size_t elem = ElementBytes(plan.precision);
+  uint8_t* out = a_all + static_cast<size_t>(row0) * plan.k_padded * elem;
+  const float* xr = x + row0 * ldx;
+  switch (plan.precision) {
+    case GemmPrecision::kF32:
+      PackGemmActivationsF32(xr, ldx, rows, plan.k_padded, e.mr, reinterpret_cast<float*>(out));
+      break;
+    case GemmPrecision::kBF16:
+      PackGemmActivationsBF16(xr, ldx, rows, 0, plan.k_padded, plan.k, e.mr,
+                              reinterpret_cast<uint16_t*>(out));
+      break;
+    case GemmPrecision::kQS8:
+      ComputeGemmRowScalesQS8(xr, ldx, rows, plan.k, row_scale + row0, row_inv + row0);
+      PackGemmActivationsQS8(xr, ldx, rows, 0, plan.k_padded, plan.k, e.mr, row_inv + row0, out);
+      break;
+  }
+}
+
+// Runs one task: row block `mb` of column group `g`, from the packed X.
 void RunTask(const GemmKernelEntry& e, const GemmPlan& plan, const Blocking& b,
-             const ScratchLayout& s, const uint8_t* packed, int64_t g, int64_t mb, int64_t m,
-             const float* x, int64_t ldx, float* y, int64_t ldy, const GemmEpilogue& ep,
-             uint8_t* scratch) {
+             const uint8_t* packed, const uint8_t* a_all, const float* row_scale, int64_t g,
+             int64_t mb, int64_t m, float* y, int64_t ldy, const GemmEpilogue& ep,
+             void* partial) {
   const int64_t row0 = mb * b.mc;
   const int64_t rows = std::min(b.mc, m - row0);
   const int64_t p_begin = g * b.group_panels;
   const int64_t p_end = std::min(b.panels, p_begin + b.group_panels);
-  const int g_elems = e.k_group;
   const size_t elem = ElementBytes(plan.precision);
-  const float* xb = x + row0 * ldx;
-
-  void* a_block = scratch;
-  void* partial = scratch + s.a_bytes;
-  float* row_scale = reinterpret_cast<float*>(scratch + s.a_bytes + s.partial_bytes);
-  float* row_inv = row_scale + b.mc;
   const int64_t ldp = b.group_panels * e.nr;
 
   const float* col_scale = nullptr;
@@ -137,7 +156,6 @@ void RunTask(const GemmKernelEntry& e, const GemmPlan& plan, const Blocking& b,
     const int64_t n_padded = b.panels * e.nr;
     col_scale = reinterpret_cast<const float*>(packed + b.panels * PanelBytes(plan));
     col_sum = reinterpret_cast<const int32_t*>(col_scale + n_padded);
-    ComputeGemmRowScalesQS8(xb, ldx, rows, plan.k, row_scale, row_inv);
   }
 
   GemmTileArgs args;
@@ -147,35 +165,23 @@ void RunTask(const GemmKernelEntry& e, const GemmPlan& plan, const Blocking& b,
   args.ldr = ep.ldr;
   for (int64_t k0 = 0; k0 < plan.k_padded; k0 += b.kc) {
     const int64_t kcb = std::min(b.kc, plan.k_padded - k0);
-    switch (plan.precision) {
-      case GemmPrecision::kF32:
-        PackGemmActivationsF32(xb + k0, ldx, rows, kcb, e.mr, static_cast<float*>(a_block));
-        break;
-      case GemmPrecision::kBF16:
-        PackGemmActivationsBF16(xb + k0, ldx, rows, k0, kcb, plan.k, e.mr,
-                                static_cast<uint16_t*>(a_block));
-        break;
-      case GemmPrecision::kQS8:
-        PackGemmActivationsQS8(xb + k0, ldx, rows, k0, kcb, plan.k, e.mr, row_inv,
-                               static_cast<uint8_t*>(a_block));
-        break;
-    }
     args.first = k0 == 0;
     args.last = k0 + kcb >= plan.k_padded;
-    args.k_groups = kcb / g_elems;
+    args.k_groups = kcb / e.k_group;
     for (int64_t p = p_begin; p < p_end; ++p) {
       const int64_t col0 = p * e.nr;
       args.cols = static_cast<int>(std::min<int64_t>(e.nr, plan.n - col0));
       args.b = packed + p * PanelBytes(plan) + k0 * e.nr * elem;
       for (int64_t r = 0; r < rows; r += e.mr) {
+        const int64_t row = row0 + r;
         args.rows = static_cast<int>(std::min<int64_t>(e.mr, rows - r));
-        args.a = static_cast<const uint8_t*>(a_block) + r * kcb * elem;
+        args.a = a_all + (static_cast<size_t>(row) * plan.k_padded + k0 * e.mr) * elem;
         args.partial = static_cast<float*>(partial) + r * ldp + (p - p_begin) * e.nr;
-        args.y = y + (row0 + r) * ldy + col0;
+        args.y = y + row * ldy + col0;
         args.bias = ep.bias != nullptr ? ep.bias + col0 : nullptr;
-        args.residual = ep.residual != nullptr ? ep.residual + (row0 + r) * ep.ldr + col0 : nullptr;
+        args.residual = ep.residual != nullptr ? ep.residual + row * ep.ldr + col0 : nullptr;
         if (col_scale != nullptr) {
-          args.row_scale = row_scale + r;
+          args.row_scale = row_scale + row;
           args.col_scale = col_scale + col0;
           args.col_sum = col_sum + col0;
         }
@@ -312,7 +318,7 @@ size_t GemmScratchBytes(const GemmPlan& plan, int64_t m, int num_threads) {
   if (e == nullptr || m <= 0) return 0;
   const int threads = std::max(1, num_threads);
   const Blocking b = ComputeBlocking(*e, plan, m, threads);
-  return ComputeScratch(*e, plan, b).per_thread * static_cast<size_t>(threads);
+  return ComputeScratch(*e, plan, b, m).total(threads);
 }
 
 Status RunGemm(const GemmPlan& plan, const void* packed_weights, int64_t m, const float* x,
@@ -344,8 +350,8 @@ Status RunGemm(const GemmPlan& plan, const void* packed_weights, int64_t m, cons
   }
   const int threads = pool != nullptr ? pool->num_threads() : 1;
   const Blocking b = ComputeBlocking(*e, plan, m, threads);
-  const ScratchLayout s = ComputeScratch(*e, plan, b);
-  const size_t needed = s.per_thread * static_cast<size_t>(threads);
+  const ScratchLayout s = ComputeScratch(*e, plan, b, m);
+  const size_t needed = s.total(threads);
   if (scratch == nullptr || scratch_bytes < needed) {
     return InvalidArgumentError("GEMM scratch has " + std::to_string(scratch_bytes) +
                                 " bytes, needs " + std::to_string(needed) +
@@ -355,16 +361,35 @@ Status RunGemm(const GemmPlan& plan, const void* packed_weights, int64_t m, cons
     return InvalidArgumentError("GEMM scratch is not 64-byte aligned");
   }
   const uint8_t* packed = static_cast<const uint8_t*>(packed_weights);
-  uint8_t* scratch_bytes_ptr = static_cast<uint8_t*>(scratch);
+  uint8_t* a_all = static_cast<uint8_t*>(scratch);
+  float* row_scale = reinterpret_cast<float*>(a_all + s.a_bytes);
+  float* row_inv = row_scale + CeilDiv(m, e->mr) * e->mr;
+  uint8_t* partials = a_all + s.a_bytes + s.scale_bytes;
+  const bool parallel = pool != nullptr && threads > 1;
+
+  // Phase 1: pack X once (micro-panels are independent).
+  const int64_t m_panels = CeilDiv(m, e->mr);
+  auto pack = [&](int64_t begin, int64_t end, int) {
+    const int64_t row0 = begin * e->mr;
+    const int64_t rows = std::min(end * e->mr, m) - row0;
+    PackRows(*e, plan, x, ldx, row0, rows, a_all, row_scale, row_inv);
+  };
+  if (parallel && m_panels > 1) {
+    pool->ParallelFor(m_panels, pack);
+  } else {
+    pack(0, m_panels, 0);
+  }
+
+  // Phase 2: the output tiles.
   const int64_t tasks = b.groups * b.m_blocks;
   auto body = [&](int64_t begin, int64_t end, int thread_index) {
-    uint8_t* mine = scratch_bytes_ptr + s.per_thread * static_cast<size_t>(thread_index);
+    void* partial = partials + s.partial_bytes * static_cast<size_t>(thread_index);
     for (int64_t t = begin; t < end; ++t) {
-      RunTask(*e, plan, b, s, packed, t / b.m_blocks, t % b.m_blocks, m, x, ldx, y, ldy,
-              epilogue, mine);
+      RunTask(*e, plan, b, packed, a_all, row_scale, t / b.m_blocks, t % b.m_blocks, m, y, ldy,
+              epilogue, partial);
     }
   };
-  if (pool != nullptr && threads > 1 && tasks > 1) {
+  if (parallel && tasks > 1) {
     pool->ParallelFor(tasks, body);
   } else {
     body(0, tasks, 0);

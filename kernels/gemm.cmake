@@ -18,4 +18,4 @@ cliprt_isa_sources(cliprt_objects AVX512
 cliprt_isa_sources(cliprt_objects AVX512_BF16
   ${CMAKE_CURRENT_LIST_DIR}/avx512/bf16_gemm_14x32__avx512bf16.cc)
 cliprt_isa_sources(cliprt_objects AVX512_VNNI
-  ${CMAKE_CURRENT_LIST_DIR}/avx512/qs8_gemm_14x32__avx512vnni.cc)
+  ${CMAKE_CURRENT_LIST_DIR}/avx512/qs8_gemm_12x32__avx512vnni.cc)

@@ -15,8 +15,8 @@ constexpr GemmKernelEntry kTable[] = {
      1, 256, 24, 16, &f32_gemm_6x16__avx2_fma},
     {GemmPrecision::kBF16, IsaLevel::kAvx512, true, false, false, "bf16_gemm_14x32__avx512bf16",
      14, 32, 2, 512, 12, 8, &bf16_gemm_14x32__avx512bf16},
-    {GemmPrecision::kQS8, IsaLevel::kAvx512, false, true, false, "qs8_gemm_14x32__avx512vnni", 14,
-     32, 4, 1024, 12, 8, &qs8_gemm_14x32__avx512vnni},
+    {GemmPrecision::kQS8, IsaLevel::kAvx512, false, true, false, "qs8_gemm_12x32__avx512vnni", 12,
+     32, 4, 1024, 14, 8, &qs8_gemm_12x32__avx512vnni},
 #endif
     {GemmPrecision::kF32, IsaLevel::kScalar, false, false, false, "f32_gemm_4x8__scalar", 4, 8, 1,
      256, 16, 32, &f32_gemm_4x8__scalar},

@@ -79,7 +79,7 @@ void qs8_gemm_4x8__scalar(const GemmTileArgs& args);
 void f32_gemm_6x16__avx2_fma(const GemmTileArgs& args);
 void f32_gemm_14x32__avx512f(const GemmTileArgs& args);
 void bf16_gemm_14x32__avx512bf16(const GemmTileArgs& args);
-void qs8_gemm_14x32__avx512vnni(const GemmTileArgs& args);
+void qs8_gemm_12x32__avx512vnni(const GemmTileArgs& args);
 #endif
 
 // Scalar epilogue shared by the scalar kernels and the reference:

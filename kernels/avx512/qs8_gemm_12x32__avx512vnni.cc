@@ -1,4 +1,4 @@
-// int8 micro-kernel for AVX512_VNNI: 14 rows × 32 columns, k in quads.
+// int8 micro-kernel for AVX512_VNNI: 12 rows × 32 columns, k in quads.
 // vpdpbusd multiplies 4 unsigned activation bytes (q + 128) by 4 signed
 // weight bytes and adds the sum to an int32 lane: 4× the multiply-adds of an
 // fp32 FMA per instruction. The +128 offset is removed in the epilogue with
@@ -13,26 +13,24 @@
 namespace cliprt::kernels {
 namespace {
 
-constexpr int kMr = 14;
+constexpr int kMr = 12;
 constexpr int kNr = 32;
 
+// Writes the tile's int32 sums to `acc` (rows × kNr). Kept apart from the
+// epilogue: with both in one function GCC 12 kept a stack copy of every
+// accumulator inside the k loop.
 template <int R>
-void Tile(const GemmTileArgs& args) {
-  const int cols = args.cols;
-  const __mmask16 m0 = cols >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << cols) - 1);
-  const __mmask16 m1 = cols >= 32 ? __mmask16(0xFFFF)
-                       : cols > 16 ? __mmask16((1u << (cols - 16)) - 1)
-                                   : __mmask16(0);
+void Accumulate(const GemmTileArgs& args, __mmask16 m0, __mmask16 m1, int32_t (*acc)[kNr]) {
   __m512i c0[R], c1[R];
   if (args.first) {
-#pragma GCC unroll 14
+#pragma GCC unroll 12
     for (int r = 0; r < R; ++r) {
       c0[r] = _mm512_setzero_si512();
       c1[r] = _mm512_setzero_si512();
     }
   } else {
     const int32_t* p = static_cast<const int32_t*>(args.partial);
-#pragma GCC unroll 14
+#pragma GCC unroll 12
     for (int r = 0; r < R; ++r) {
       c0[r] = _mm512_maskz_loadu_epi32(m0, p + r * args.ldp);
       c1[r] = _mm512_maskz_loadu_epi32(m1, p + r * args.ldp + 16);
@@ -43,7 +41,7 @@ void Tile(const GemmTileArgs& args) {
   for (int64_t k = 0; k < args.k_groups; ++k) {
     const __m512i b0 = _mm512_load_si512(b);
     const __m512i b1 = _mm512_load_si512(b + 64);
-#pragma GCC unroll 14
+#pragma GCC unroll 12
     for (int r = 0; r < R; ++r) {
       int32_t quad;
       std::memcpy(&quad, a + 4 * r, sizeof(quad));
@@ -54,12 +52,27 @@ void Tile(const GemmTileArgs& args) {
     a += 4 * kMr;
     b += 4 * kNr;
   }
+#pragma GCC unroll 12
+  for (int r = 0; r < R; ++r) {
+    _mm512_store_si512(acc[r], c0[r]);
+    _mm512_store_si512(acc[r] + 16, c1[r]);
+  }
+}
+
+template <int R>
+void Tile(const GemmTileArgs& args) {
+  const int cols = args.cols;
+  const __mmask16 m0 = cols >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << cols) - 1);
+  const __mmask16 m1 = cols >= 32 ? __mmask16(0xFFFF)
+                       : cols > 16 ? __mmask16((1u << (cols - 16)) - 1)
+                                   : __mmask16(0);
+  alignas(64) int32_t acc[R][kNr];
+  Accumulate<R>(args, m0, m1, acc);
   if (!args.last) {
     int32_t* p = static_cast<int32_t*>(args.partial);
-#pragma GCC unroll 14
     for (int r = 0; r < R; ++r) {
-      _mm512_mask_storeu_epi32(p + r * args.ldp, m0, c0[r]);
-      _mm512_mask_storeu_epi32(p + r * args.ldp + 16, m1, c1[r]);
+      _mm512_mask_storeu_epi32(p + r * args.ldp, m0, _mm512_load_si512(acc[r]));
+      _mm512_mask_storeu_epi32(p + r * args.ldp + 16, m1, _mm512_load_si512(acc[r] + 16));
     }
     return;
   }
@@ -75,10 +88,12 @@ void Tile(const GemmTileArgs& args) {
   }
   for (int r = 0; r < R; ++r) {
     const __m512 rs = _mm512_set1_ps(args.row_scale[r]);
-    __m512 v0 = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(c0[r], offset0)),
-                              _mm512_mul_ps(rs, cs0));
-    __m512 v1 = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(c1[r], offset1)),
-                              _mm512_mul_ps(rs, cs1));
+    __m512 v0 = _mm512_mul_ps(
+        _mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_load_si512(acc[r]), offset0)),
+        _mm512_mul_ps(rs, cs0));
+    __m512 v1 = _mm512_mul_ps(
+        _mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_load_si512(acc[r] + 16), offset1)),
+        _mm512_mul_ps(rs, cs1));
     if (has_bias) {
       v0 = _mm512_add_ps(v0, bias0);
       v1 = _mm512_add_ps(v1, bias1);
@@ -98,7 +113,7 @@ void Tile(const GemmTileArgs& args) {
 
 }  // namespace
 
-void qs8_gemm_14x32__avx512vnni(const GemmTileArgs& args) {
+void qs8_gemm_12x32__avx512vnni(const GemmTileArgs& args) {
   switch (args.rows) {
     case 1: return Tile<1>(args);
     case 2: return Tile<2>(args);
@@ -111,8 +126,6 @@ void qs8_gemm_14x32__avx512vnni(const GemmTileArgs& args) {
     case 9: return Tile<9>(args);
     case 10: return Tile<10>(args);
     case 11: return Tile<11>(args);
-    case 12: return Tile<12>(args);
-    case 13: return Tile<13>(args);
     default: return Tile<kMr>(args);
   }
 }
