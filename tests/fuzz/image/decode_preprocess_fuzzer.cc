@@ -1,0 +1,29 @@
+// libFuzzer target: decode any bytes, then run every preset on the result.
+// The pixel limit is lowered so the fuzzer explores formats, not memory.
+#include <cstddef>
+#include <cstdint>
+
+#include "image/decode.h"
+#include "image/preprocess.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace cliprt::image;
+  DecodeOptions options;
+  options.max_pixels = 4'000'000;
+  options.apply_exif_orientation = size > 0 && (data[size - 1] & 1);
+  cliprt::StatusOr<Image> img = DecodeImage(data, size, options);
+  if (!img.ok()) return 0;
+  PreprocessConfig configs[4] = {OpenAIPreset(24), OpenAIPreset(24), OpenAIPreset(24), OpenAIPreset(24)};
+  configs[1].resize_mode = ResizeMode::kLongest;
+  configs[1].fill_color = 7;
+  configs[2].crop_rule = CropRule::kHfFloor;
+  configs[2].rgb_conversion = RgbConversion::kBeforeResize;
+  configs[2].rescale = Rescale::kHfFloat64;
+  configs[3].resize_mode = ResizeMode::kSquash;
+  configs[3].interpolation = static_cast<ResampleFilter>(size % 6);
+  for (const PreprocessConfig& c : configs) {
+    cliprt::StatusOr<cliprt::Tensor> t = Preprocess(*img, c);
+    (void)t;
+  }
+  return 0;
+}
