@@ -114,7 +114,12 @@ StatusOr<LoadedFile> LoadWeightsFile(const std::string& path, const TensorFilter
   LoadedFile lf;
   ASSIGN_OR_RETURN(lf.file, MappedFile::Open(path));
   const ByteSource src = MappedFile::AsSource(lf.file);
-  const std::string kind = DetectFormatName(*lf.file);
+  std::string kind = DetectFormatName(*lf.file);
+  // A .safetensors name is trusted when the content is not a zip, so a
+  // damaged header gets the safetensors reader's precise error.
+  if (kind.empty() && path.size() > 12 && path.compare(path.size() - 12, 12, ".safetensors") == 0) {
+    kind = "safetensors";
+  }
   if (kind == "safetensors") {
     lf.format = "safetensors";
     ASSIGN_OR_RETURN(lf.set, ReadSafetensors(src, filter));
