@@ -73,10 +73,7 @@ Status F32Attention(const OpsKernels& kernels, const F32AttentionArgs& a, Thread
                                 " floats, need " + std::to_string(needed) + " for " +
                                 std::to_string(threads) + " threads");
   }
-  // The vector kernels need whole vectors per head; other head sizes run the
-  // scalar kernel (same algorithm).
-  F32AttentionQueriesFn fn = kernels.attention;
-  if (a.head_dim % kernels.lanes != 0) fn = OpsKernelsForIsa(IsaLevel::kScalar)->attention;
+  const F32AttentionQueriesFn fn = kernels.attention;
 
   const int64_t chunks = (a.q_len + kAttentionQueryChunk - 1) / kAttentionQueryChunk;
   const int64_t units = a.batch * a.heads * chunks;

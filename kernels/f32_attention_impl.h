@@ -112,11 +112,26 @@ void AttnPvTile(const float* p, int64_t kv_pad, const float* v, int64_t v_row_st
   }
 }
 
+// The last head_dim % L columns: one partial vector (masked loads/stores).
+template <typename V, int R>
+void AttnPvTail(const float* p, int64_t kv_pad, const float* v, int64_t v_row_stride,
+                int64_t j_end, int64_t c0, int64_t count, float* const* orows, const float* inv) {
+  typename V::Reg acc[R];
+  for (int r = 0; r < R; ++r) acc[r] = V::Zero();
+  const float* vrow = v + c0;
+  for (int64_t j = 0; j < j_end; ++j, vrow += v_row_stride) {
+    const typename V::Reg vv = V::LoadTail(vrow, count, 0.0f);
+    for (int r = 0; r < R; ++r) acc[r] = V::Fma(V::Set1(p[r * kv_pad + j]), vv, acc[r]);
+  }
+  for (int r = 0; r < R; ++r) V::StoreTail(orows[r] + c0, V::Mul(acc[r], V::Set1(inv[r])), count);
+}
+
 template <typename V, int R>
 void AttnPvRows(const float* p, int64_t kv_pad, const float* v, int64_t v_row_stride,
                 int64_t j_end, int64_t d, float* const* orows, const float* inv) {
   constexpr int L = V::kLanes;
-  for (int64_t c0 = 0; c0 < d; c0 += 4 * L) {
+  int64_t c0 = 0;
+  for (; c0 + L <= d; ) {
     const int64_t nv = (d - c0) / L < 4 ? (d - c0) / L : 4;
     switch (nv) {
       case 1: AttnPvTile<V, R, 1>(p, kv_pad, v, v_row_stride, j_end, c0, orows, inv); break;
@@ -124,7 +139,9 @@ void AttnPvRows(const float* p, int64_t kv_pad, const float* v, int64_t v_row_st
       case 3: AttnPvTile<V, R, 3>(p, kv_pad, v, v_row_stride, j_end, c0, orows, inv); break;
       default: AttnPvTile<V, R, 4>(p, kv_pad, v, v_row_stride, j_end, c0, orows, inv); break;
     }
+    c0 += nv * L;
   }
+  if (c0 < d) AttnPvTail<V, R>(p, kv_pad, v, v_row_stride, j_end, c0, d - c0, orows, inv);
 }
 
 template <typename V, int R>

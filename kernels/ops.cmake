@@ -7,6 +7,9 @@ target_sources(cliprt_objects PRIVATE
   ${_ops}/ops_dispatch.cc
   ${_ops}/ops.cc
   ${_ops}/attention.cc
+  ${_ops}/conv2d.cc
+  ${_ops}/batchnorm_fold.cc
+  ${_ops}/avg_pool2d.cc
   ${_ops}/ref/f32_ops_ref.cc
   ${_ops}/scalar/f32_layernorm__scalar.cc
   ${_ops}/scalar/f32_softmax__scalar.cc

@@ -9,7 +9,7 @@ namespace cliprt::kernels {
 
 struct OpsKernels {
   IsaLevel isa = IsaLevel::kScalar;
-  int lanes = 1;  // fp32 lanes per vector; attention needs head_dim % lanes == 0
+  int lanes = 1;  // fp32 lanes per vector
   F32LayerNormRowFn layernorm = nullptr;
   F32UnaryFn softmax = nullptr;
   F32UnaryFn gelu_erf = nullptr;
