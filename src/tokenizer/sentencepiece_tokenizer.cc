@@ -1,0 +1,188 @@
+#include "tokenizer/sentencepiece_tokenizer.h"
+
+#include <sentencepiece_processor.h>
+
+#include "tokenizer/file_bytes.h"
+#include "tokenizer/text_cleaning.h"
+#include "tokenizer/unicode_tables.h"
+#include "tokenizer/unicode_text.h"
+
+namespace cliprt {
+namespace {
+
+constexpr uint32_t kSpieceUnderline = 0x2581;  // "▁"
+
+std::string SpStatusText(const sentencepiece::util::Status& s) { return s.ToString(); }
+
+// Python str.rstrip() / lstrip() on UTF-8 via code points.
+std::u32string_view RStrip(std::u32string_view s) {
+  while (!s.empty() && unicode::IsPySpace(s.back())) s.remove_suffix(1);
+  return s;
+}
+std::u32string_view LStrip(std::u32string_view s) {
+  while (!s.empty() && unicode::IsPySpace(s.front())) s.remove_prefix(1);
+  return s;
+}
+
+}  // namespace
+
+SentencePieceTokenizer::SentencePieceTokenizer() : sp_(new sentencepiece::SentencePieceProcessor()) {}
+SentencePieceTokenizer::~SentencePieceTokenizer() = default;
+
+StatusOr<std::unique_ptr<SentencePieceTokenizer>> SentencePieceTokenizer::Create(const std::string& model_path,
+                                                                                 const TokenizerOptions& options) {
+  ASSIGN_OR_RETURN(std::string bytes, ReadTokenizerFile(model_path));
+  return CreateFromBytes(std::move(bytes), model_path, options);
+}
+
+StatusOr<std::unique_ptr<SentencePieceTokenizer>> SentencePieceTokenizer::CreateFromBytes(
+    std::string model_bytes, std::string name, const TokenizerOptions& options) {
+  if (options.variant != TokenizerVariant::kHfSiglip && options.variant != TokenizerVariant::kOpenClipSiglip) {
+    return InvalidArgumentError(std::string("tokenizer variant '") + TokenizerVariantName(options.variant) +
+                                "' is not a SentencePiece variant");
+  }
+  if (options.context_length < 0 || options.context_length > (1 << 20)) {
+    return InvalidArgumentError("context_length " + std::to_string(options.context_length) +
+                                " is outside [0, 2^20]");
+  }
+  std::unique_ptr<SentencePieceTokenizer> t(new SentencePieceTokenizer());
+  t->variant_ = options.variant;
+  std::string sha = Sha256Hex(model_bytes);
+  auto status = t->sp_->LoadFromSerializedProto(model_bytes);
+  if (!status.ok()) {
+    return CorruptDataError(name + ": not a loadable SentencePiece model: " + SpStatusText(status));
+  }
+  const int vocab = t->sp_->GetPieceSize();
+  int64_t eos = options.sp_eos_id >= 0 ? options.sp_eos_id : t->sp_->eos_id();
+  int64_t pad = options.sp_pad_id >= 0 ? options.sp_pad_id : eos;
+  if (eos < 0 || eos >= vocab || pad < 0 || pad >= vocab) {
+    return InvalidArgumentError(name + ": eos id " + std::to_string(eos) + " / pad id " + std::to_string(pad) +
+                                " outside the vocabulary of " + std::to_string(vocab));
+  }
+  if (options.variant == TokenizerVariant::kHfSiglip) {
+    // SiglipTokenizer's special tokens: eos "</s>", unk "<unk>", pad "</s>".
+    for (const char* tok : {"</s>", "<unk>", "<pad>"}) {
+      int id = t->sp_->PieceToId(tok);
+      if (id != t->sp_->unk_id() || std::string(tok) == "<unk>") t->added_tokens_.emplace_back(tok, id);
+    }
+    t->unk_token_ = "<unk>";
+    std::vector<std::string> pieces;
+    status = t->sp_->Encode(t->unk_token_, &pieces);
+    if (!status.ok()) return InternalError("sentencepiece: " + SpStatusText(status));
+    t->unk_token_pieces_ = pieces.size();
+  }
+  TokenizerInfo& info = t->info_;
+  info.kind = TokenizerKind::kSentencePiece;
+  info.variant = options.variant;
+  info.vocabulary_format = "sentencepiece";
+  info.vocabulary_files = {name};
+  info.vocabulary_sha256 = sha;
+  info.vocabulary_size = vocab;
+  info.context_length = options.context_length > 0 ? options.context_length : 64;
+  info.bos_id = -1;
+  info.eos_id = eos;
+  info.pad_id = pad;
+  info.truncation = options.truncation;
+  info.text_cleaning = options.variant == TokenizerVariant::kHfSiglip
+                           ? "'▁' prefix, special tokens split, lower, remove string.punctuation, \\s+ -> ' ', strip"
+                           : "ftfy.fix_text, html.unescape x2, strip, '_' -> ' ', remove string.punctuation, lower, "
+                             "' '.join(split())";
+  info.unicode_version = std::string("unicodedata ") + unicode::kUnicodeVersion + ", ftfy " + unicode::kFtfyVersion;
+  return t;
+}
+
+Status SentencePieceTokenizer::EncodeHfSiglipChunk(std::u32string_view chunk, std::vector<std::string>* pieces) const {
+  CodePoints canonical = CanonicalizeHfSiglip(chunk);
+  std::string text = unk_token_ + EncodeUtf8(canonical);
+  std::vector<std::string> encoded;
+  auto status = sp_->Encode(text, &encoded);
+  if (!status.ok()) return InternalError("sentencepiece: " + SpStatusText(status));
+  if (encoded.size() >= unk_token_pieces_) {
+    pieces->insert(pieces->end(), encoded.begin() + static_cast<std::ptrdiff_t>(unk_token_pieces_), encoded.end());
+  } else {
+    pieces->insert(pieces->end(), encoded.begin(), encoded.end());
+  }
+  return Status::Ok();
+}
+
+StatusOr<std::vector<int64_t>> SentencePieceTokenizer::EncodeUnpadded(std::string_view text,
+                                                                      int64_t* invalid_utf8_replaced) const {
+  CodePoints cps;
+  size_t replaced = DecodeUtf8Lossy(text, &cps);
+  if (invalid_utf8_replaced != nullptr) *invalid_utf8_replaced = static_cast<int64_t>(replaced);
+  std::vector<int64_t> ids;
+  if (variant_ == TokenizerVariant::kOpenClipSiglip) {
+    std::string cleaned = EncodeUtf8(CleanOpenClipCanonicalize(cps));
+    std::vector<int> sp_ids;
+    auto status = sp_->Encode(cleaned, &sp_ids);
+    if (!status.ok()) return InternalError("sentencepiece: " + SpStatusText(status));
+    ids.assign(sp_ids.begin(), sp_ids.end());
+    ids.push_back(info_.eos_id);
+    return ids;
+  }
+  // HF SiglipTokenizer.tokenize: "▁" + text with "▁" -> " ", split on the
+  // added tokens (lstrip/rstrip), each other chunk canonicalized and encoded.
+  CodePoints prefixed;
+  prefixed.reserve(cps.size() + 1);
+  prefixed.push_back(kSpieceUnderline);
+  for (uint32_t c : cps) prefixed.push_back(c == kSpieceUnderline ? ' ' : c);
+  std::vector<CodePoints> added;
+  for (const auto& a : added_tokens_) added.push_back(DecodeUtf8Lossy(a.first));
+  struct Part { std::u32string_view text; int special; };
+  std::vector<Part> parts;
+  size_t begin = 0, i = 0;
+  while (i < prefixed.size()) {
+    int best = -1;
+    size_t best_len = 0;
+    for (size_t k = 0; k < added.size(); ++k) {
+      if (added[k].size() > best_len && std::u32string_view(prefixed).substr(i, added[k].size()) == added[k]) {
+        best = static_cast<int>(k);
+        best_len = added[k].size();
+      }
+    }
+    if (best < 0) { ++i; continue; }
+    if (i > begin) parts.push_back({std::u32string_view(prefixed).substr(begin, i - begin), -1});
+    parts.push_back({std::u32string_view(prefixed).substr(i, best_len), best});
+    i += best_len;
+    begin = i;
+  }
+  if (begin < prefixed.size()) parts.push_back({std::u32string_view(prefixed).substr(begin), -1});
+  // All SigLIP added tokens strip whitespace on both sides.
+  for (size_t k = 0; k < parts.size(); ++k) {
+    if (parts[k].special < 0) continue;
+    if (k + 1 < parts.size() && parts[k + 1].special < 0) parts[k + 1].text = LStrip(parts[k + 1].text);
+    if (k > 0 && parts[k - 1].special < 0) parts[k - 1].text = RStrip(parts[k - 1].text);
+  }
+  std::vector<std::string> pieces;
+  std::vector<int> special_at;  // per piece: added-token index or -1
+  for (const Part& p : parts) {
+    if (p.text.empty()) continue;
+    if (p.special >= 0) {
+      pieces.push_back(added_tokens_[static_cast<size_t>(p.special)].first);
+      special_at.push_back(p.special);
+      continue;
+    }
+    size_t before = pieces.size();
+    RETURN_IF_ERROR(EncodeHfSiglipChunk(p.text, &pieces));
+    special_at.resize(special_at.size() + (pieces.size() - before), -1);
+  }
+  size_t start = 0;
+  if (pieces.size() > 1 && pieces[0] == "\xE2\x96\x81" && special_at[1] >= 0) start = 1;
+  for (size_t k = start; k < pieces.size(); ++k) {
+    if (special_at[k] >= 0) {
+      ids.push_back(added_tokens_[static_cast<size_t>(special_at[k])].second);
+    } else {
+      ids.push_back(sp_->PieceToId(pieces[k]));
+    }
+  }
+  ids.push_back(info_.eos_id);
+  return ids;
+}
+
+StatusOr<std::unique_ptr<Tokenizer>> CreateSentencePieceTokenizer(const std::string& model_path,
+                                                                  const TokenizerOptions& options) {
+  ASSIGN_OR_RETURN(std::unique_ptr<SentencePieceTokenizer> t, SentencePieceTokenizer::Create(model_path, options));
+  return std::unique_ptr<Tokenizer>(std::move(t));
+}
+
+}  // namespace cliprt

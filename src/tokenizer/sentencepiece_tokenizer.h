@@ -1,0 +1,43 @@
+// SentencePiece tokenizers for SigLIP (REFERENCE.md §4.7) over
+// libsentencepiece: HF SiglipTokenizer (slow) and open_clip's HFTokenizer
+// with clean='canonicalize'. EOS appended, padded to the context length (64)
+// with the pad id, truncated keeping EOS last; no BOS, no attention mask.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tokenizer/tokenizer.h"
+
+namespace sentencepiece {
+class SentencePieceProcessor;
+}
+
+namespace cliprt {
+
+class SentencePieceTokenizer final : public Tokenizer {
+ public:
+  static StatusOr<std::unique_ptr<SentencePieceTokenizer>> Create(const std::string& model_path,
+                                                                  const TokenizerOptions& options);
+  static StatusOr<std::unique_ptr<SentencePieceTokenizer>> CreateFromBytes(std::string model_bytes,
+                                                                           std::string name,
+                                                                           const TokenizerOptions& options);
+  ~SentencePieceTokenizer() override;
+
+  StatusOr<std::vector<int64_t>> EncodeUnpadded(std::string_view text,
+                                                int64_t* invalid_utf8_replaced) const override;
+
+ private:
+  SentencePieceTokenizer();
+  Status EncodeHfSiglipChunk(std::u32string_view chunk, std::vector<std::string>* pieces) const;
+
+  std::unique_ptr<sentencepiece::SentencePieceProcessor> sp_;
+  TokenizerVariant variant_ = TokenizerVariant::kHfSiglip;
+  // HF added tokens (</s>, <unk>, <pad>) with their ids; lstrip/rstrip.
+  std::vector<std::pair<std::string, int32_t>> added_tokens_;
+  std::string unk_token_;
+  size_t unk_token_pieces_ = 0;
+};
+
+}  // namespace cliprt

@@ -1,0 +1,108 @@
+#include "tokenizer/text_cleaning.h"
+
+#include "tokenizer/html_unescape.h"
+#include "tokenizer/text_fixer.h"
+#include "tokenizer/unicode_tables.h"
+#include "tokenizer/unicode_text.h"
+
+namespace cliprt {
+namespace {
+
+// True when ftfy.fix_text and html.unescape leave the text unchanged for
+// certain: printable ASCII plus tab/newline/form feed, no '&' (entities), no
+// ESC or other controls, no CR (line breaks).
+bool FtfyInvariant(std::u32string_view text) {
+  for (uint32_t c : text) {
+    if (c >= 0x20 && c < 0x7F) {
+      if (c == '&') return false;
+      continue;
+    }
+    if (c == '\t' || c == '\n' || c == '\f') continue;
+    return false;
+  }
+  return true;
+}
+
+CodePoints FixText(std::u32string_view text) {
+  if (FtfyInvariant(text)) return CodePoints(text);
+  return FtfyFixText(text);
+}
+
+CodePoints RemoveAsciiPunctuation(std::u32string_view text) {
+  CodePoints out;
+  out.reserve(text.size());
+  for (uint32_t c : text) {
+    if (!IsAsciiPunctuation(c)) out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+bool IsAsciiPunctuation(uint32_t c) {
+  return (c >= 0x21 && c <= 0x2F) || (c >= 0x3A && c <= 0x40) || (c >= 0x5B && c <= 0x60) ||
+         (c >= 0x7B && c <= 0x7E);
+}
+
+CodePoints BasicClean(std::u32string_view text) {
+  if (FtfyInvariant(text)) return CodePoints(StripPython(text));
+  CodePoints fixed = FtfyFixText(text);
+  CodePoints once = PythonHtmlUnescape(fixed);
+  CodePoints twice = PythonHtmlUnescape(once);
+  return CodePoints(StripPython(twice));
+}
+
+CodePoints CleanOpenAi(std::u32string_view text) {
+  CodePoints collapsed = CollapseRegexWhitespace(BasicClean(text));
+  return PythonLower(StripPython(collapsed));
+}
+
+CodePoints CleanOpenClipLower(std::u32string_view text) {
+  return PythonLower(JoinPythonSplit(BasicClean(text)));
+}
+
+CodePoints CleanOpenClipWhitespace(std::u32string_view text) {
+  return JoinPythonSplit(BasicClean(text));
+}
+
+CodePoints CleanOpenClipCanonicalize(std::u32string_view text) {
+  CodePoints t = BasicClean(text);
+  for (auto& c : t) {
+    if (c == '_') c = ' ';
+  }
+  t = RemoveAsciiPunctuation(t);
+  t = PythonLower(t);
+  return JoinPythonSplit(t);
+}
+
+CodePoints CleanHfClipSlow(std::u32string_view text) {
+  CodePoints collapsed = CollapseRegexWhitespace(FixText(text));
+  return PythonLower(StripPython(collapsed));
+}
+
+CodePoints NormalizeHfClipFast(std::u32string_view text) {
+  CodePoints t = NormalizeNfc(text);
+  t = CollapseRegexWhitespace(t);
+  return ContextFreeLower(t);
+}
+
+CodePoints CanonicalizeHfSiglip(std::u32string_view text) {
+  CodePoints t = PythonLower(text);
+  t = RemoveAsciiPunctuation(t);
+  // Python re's \s for str is str.isspace().
+  CodePoints out;
+  out.reserve(t.size());
+  bool in_space = false;
+  for (uint32_t c : t) {
+    if (unicode::IsPySpace(c)) {
+      if (!in_space) out.push_back(' ');
+      in_space = true;
+    } else {
+      in_space = false;
+      out.push_back(c);
+    }
+  }
+  return CodePoints(StripPython(out));
+}
+
+}  // namespace cliprt

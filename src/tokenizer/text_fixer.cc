@@ -1,0 +1,201 @@
+#include "tokenizer/text_fixer.h"
+
+#include <string>
+
+#include "tokenizer/html_unescape.h"
+#include "tokenizer/mojibake.h"
+#include "tokenizer/unicode_tables.h"
+#include "tokenizer/unicode_text.h"
+
+namespace cliprt {
+namespace {
+
+constexpr size_t kMaxDecodeLength = 1000000;  // ftfy's max_decode_length
+
+bool IsAsciiAlnum(uint32_t c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// Translation through a CodeString table (ligatures, width map).
+CodePoints Translate(std::u32string_view text, const unicode::CodeString* table, size_t size,
+                     uint32_t min_cp) {
+  CodePoints out;
+  out.reserve(text.size());
+  for (uint32_t c : text) {
+    const char* repl = c >= min_cp ? unicode::FindCodeString(table, size, c) : nullptr;
+    if (repl != nullptr) {
+      DecodeUtf8Lossy(repl, &out);
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+CodePoints UncurlQuotes(std::u32string_view text) {
+  CodePoints out(text);
+  for (auto& c : out) {
+    if (c == 0x2BC || (c >= 0x2018 && c <= 0x201B)) c = '\'';
+    else if (c >= 0x201C && c <= 0x201F) c = '"';
+  }
+  return out;
+}
+
+CodePoints FixLineBreaks(std::u32string_view text) {
+  CodePoints out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    uint32_t c = text[i];
+    if (c == '\r') {
+      out.push_back('\n');
+      if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
+    } else if (c == 0x2028 || c == 0x2029 || c == 0x85) {
+      out.push_back('\n');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+bool IsFtfyControl(uint32_t c) {
+  return c <= 0x08 || c == 0x0B || (c >= 0x0E && c <= 0x1F) || c == 0x7F ||
+         (c >= 0x206A && c <= 0x206F) || c == 0xFEFF || (c >= 0xFFF9 && c <= 0xFFFC);
+}
+
+CodePoints RemoveControlChars(std::u32string_view text) {
+  CodePoints out;
+  out.reserve(text.size());
+  for (uint32_t c : text) {
+    if (!IsFtfyControl(c)) out.push_back(c);
+  }
+  return out;
+}
+
+// Surrogates never reach here from UTF-8 input, but utf-8-variants output or
+// callers passing code points could carry them: ftfy pairs them up and
+// replaces the rest with U+FFFD.
+CodePoints FixSurrogates(std::u32string_view text) {
+  CodePoints out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    uint32_t c = text[i];
+    if (c >= 0xD800 && c <= 0xDBFF && i + 1 < text.size() && text[i + 1] >= 0xDC00 && text[i + 1] <= 0xDFFF) {
+      out.push_back(0x10000 + (c - 0xD800) * 0x400 + (text[i + 1] - 0xDC00));
+      ++i;
+    } else if (c >= 0xD800 && c <= 0xDFFF) {
+      out.push_back(0xFFFD);
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// fix_and_explain for one segment.
+CodePoints FixSegment(std::u32string_view segment, bool unescape_html) {
+  CodePoints text(segment);
+  for (int round = 0; round < 64; ++round) {  // ftfy loops until stable
+    CodePoints orig = text;
+    if (unescape_html) text = FtfyUnescapeHtml(text);
+    text = FixMojibake(text);
+    text = FixC1Controls(text);
+    text = Translate(text, unicode::kFtfyLigatures, unicode::kFtfyLigaturesSize, 0x132);
+    text = Translate(text, unicode::kFtfyWidthMap, unicode::kFtfyWidthMapSize, 0x3000);
+    text = UncurlQuotes(text);
+    text = FixLineBreaks(text);
+    text = FixSurrogates(text);
+    text = FtfyRemoveTerminalEscapes(text);
+    text = RemoveControlChars(text);
+    text = NormalizeNfc(text);
+    if (text == orig) break;
+  }
+  return text;
+}
+
+}  // namespace
+
+CodePoints FtfyUnescapeHtml(std::u32string_view text) {
+  // HTML_ENTITY_RE = &#?[0-9A-Za-z]{1,24};
+  if (text.find(U'&') == std::u32string_view::npos) return CodePoints(text);
+  CodePoints out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    if (text[i] == '&') {
+      size_t p = i + 1;
+      bool hash = p < text.size() && text[p] == '#';
+      size_t name_begin = hash ? p + 1 : p;
+      size_t e = name_begin;
+      while (e < text.size() && e - name_begin < 24 && IsAsciiAlnum(text[e])) ++e;
+      if (e > name_begin && e < text.size() && text[e] == ';') {
+        std::u32string_view match = text.substr(i, e + 1 - i);
+        std::string key = EncodeUtf8(match.substr(1));  // without '&'
+        const char* value = nullptr;
+        if (!hash) {
+          value = unicode::FindEntity(unicode::kHtml5Entities, unicode::kHtml5EntitiesSize, key);
+          if (value == nullptr) {
+            value = unicode::FindEntity(unicode::kFtfyUpperEntities, unicode::kFtfyUpperEntitiesSize, key);
+          }
+        }
+        if (value != nullptr) {
+          DecodeUtf8Lossy(value, &out);
+        } else if (hash) {
+          CodePoints unescaped = PythonHtmlUnescape(match);
+          if (unescaped.find(U';') != CodePoints::npos) {
+            out.append(match);
+          } else {
+            out.append(unescaped);
+          }
+        } else {
+          out.append(match);
+        }
+        i = e + 1;
+        continue;
+      }
+    }
+    out.push_back(text[i]);
+    ++i;
+  }
+  return out;
+}
+
+CodePoints FtfyRemoveTerminalEscapes(std::u32string_view text) {
+  // ANSI_RE = \033\[((?:\d|;)*)([a-zA-Z]) ; \d is Unicode decimal in Python re.
+  if (text.find(U'\x1b') == std::u32string_view::npos) return CodePoints(text);
+  CodePoints out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    if (text[i] == 0x1B && i + 1 < text.size() && text[i + 1] == '[') {
+      size_t p = i + 2;
+      while (p < text.size() && (text[p] == ';' || unicode::IsPyDecimal(text[p]))) ++p;
+      if (p < text.size() && text[p] < 0x80 && ((text[p] | 0x20) >= 'a' && (text[p] | 0x20) <= 'z')) {
+        i = p + 1;
+        continue;
+      }
+    }
+    out.push_back(text[i]);
+    ++i;
+  }
+  return out;
+}
+
+CodePoints FtfyFixText(std::u32string_view text) {
+  CodePoints out;
+  out.reserve(text.size());
+  bool unescape_html = true;  // 'auto' until a segment contains '<'
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find(U'\n', pos);
+    size_t end = nl == std::u32string_view::npos ? text.size() : nl + 1;
+    if (end - pos > kMaxDecodeLength) end = pos + kMaxDecodeLength;
+    std::u32string_view segment = text.substr(pos, end - pos);
+    if (unescape_html && segment.find(U'<') != std::u32string_view::npos) unescape_html = false;
+    out.append(FixSegment(segment, unescape_html));
+    pos = end;
+  }
+  return out;
+}
+
+}  // namespace cliprt

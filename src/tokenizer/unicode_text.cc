@@ -1,0 +1,199 @@
+#include "tokenizer/unicode_text.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "tokenizer/unicode_tables.h"
+
+namespace cliprt {
+namespace {
+
+using unicode::InRanges;
+
+constexpr uint32_t kSBase = 0xAC00, kLBase = 0x1100, kVBase = 0x1161, kTBase = 0x11A7;
+constexpr uint32_t kLCount = 19, kVCount = 21, kTCount = 28;
+constexpr uint32_t kNCount = kVCount * kTCount, kSCount = kLCount * kNCount;
+
+bool IsCased(uint32_t cp) { return InRanges(unicode::kCased, unicode::kCasedSize, cp); }
+bool IsCaseIgnorable(uint32_t cp) {
+  return InRanges(unicode::kCaseIgnorable, unicode::kCaseIgnorableSize, cp);
+}
+
+uint32_t LowerSimple(uint32_t cp) {
+  if (cp < 0x80) return (cp >= 'A' && cp <= 'Z') ? cp | 0x20 : cp;
+  const unicode::CodeMapping* begin = unicode::kLowerSimple;
+  const unicode::CodeMapping* end = begin + unicode::kLowerSimpleSize;
+  const unicode::CodeMapping* it = std::lower_bound(begin, end, cp,
+      [](const unicode::CodeMapping& m, uint32_t v) { return m.from < v; });
+  return (it != end && it->from == cp) ? it->to : cp;
+}
+
+// Appends the lowercase of cp (possibly several code points).
+void AppendLower(uint32_t cp, CodePoints* out) {
+  if (cp >= 0x80) {
+    const char* special = unicode::FindCodeString(unicode::kLowerSpecial, unicode::kLowerSpecialSize, cp);
+    if (special != nullptr) {
+      DecodeUtf8Lossy(special, out);
+      return;
+    }
+  }
+  out->push_back(LowerSimple(cp));
+}
+
+// CPython's handle_capital_sigma.
+bool IsFinalSigma(std::u32string_view text, size_t i) {
+  size_t j = i;
+  uint32_t c = 0;
+  bool found = false;
+  while (j > 0) {
+    c = text[--j];
+    if (!IsCaseIgnorable(c)) { found = true; break; }
+  }
+  if (!found || !IsCased(c)) return false;
+  for (size_t k = i + 1; k < text.size(); ++k) {
+    c = text[k];
+    if (!IsCaseIgnorable(c)) return !IsCased(c);
+  }
+  return true;
+}
+
+void AppendDecomposed(uint32_t cp, CodePoints* out) {
+  if (cp >= kSBase && cp < kSBase + kSCount) {
+    uint32_t s = cp - kSBase;
+    out->push_back(kLBase + s / kNCount);
+    out->push_back(kVBase + (s % kNCount) / kTCount);
+    if (s % kTCount != 0) out->push_back(kTBase + s % kTCount);
+    return;
+  }
+  auto d = unicode::CanonicalDecomposition(cp);
+  if (d.empty()) {
+    out->push_back(cp);
+  } else {
+    out->append(d.begin(), d.end());
+  }
+}
+
+uint32_t Compose(uint32_t first, uint32_t second) {
+  if (first >= kLBase && first < kLBase + kLCount && second >= kVBase && second < kVBase + kVCount) {
+    return kSBase + ((first - kLBase) * kVCount + (second - kVBase)) * kTCount;
+  }
+  if (first >= kSBase && first < kSBase + kSCount && (first - kSBase) % kTCount == 0 &&
+      second > kTBase && second < kTBase + kTCount) {
+    return first + (second - kTBase);
+  }
+  return unicode::ComposePair(first, second);
+}
+
+}  // namespace
+
+CodePoints PythonLower(std::u32string_view text) {
+  CodePoints out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    uint32_t cp = text[i];
+    if (cp == 0x3A3) {
+      out.push_back(IsFinalSigma(text, i) ? 0x3C2 : 0x3C3);
+    } else {
+      AppendLower(cp, &out);
+    }
+  }
+  return out;
+}
+
+CodePoints ContextFreeLower(std::u32string_view text) {
+  CodePoints out;
+  out.reserve(text.size());
+  for (uint32_t cp : text) AppendLower(cp, &out);
+  return out;
+}
+
+bool IsNfcQuickYes(std::u32string_view text) {
+  // Below U+0300 every code point is NFC-stable and a starter.
+  for (uint32_t cp : text) {
+    if (cp >= 0x300) return false;
+  }
+  return true;
+}
+
+CodePoints NormalizeNfc(std::u32string_view text) {
+  if (IsNfcQuickYes(text)) return CodePoints(text);
+  CodePoints d;
+  d.reserve(text.size() + 8);
+  for (uint32_t cp : text) AppendDecomposed(cp, &d);
+  // Canonical ordering: stable sort each run of non-starters by class.
+  for (size_t i = 0; i < d.size();) {
+    if (unicode::CombiningClass(d[i]) == 0) { ++i; continue; }
+    size_t j = i;
+    while (j < d.size() && unicode::CombiningClass(d[j]) != 0) ++j;
+    std::stable_sort(d.begin() + static_cast<std::ptrdiff_t>(i), d.begin() + static_cast<std::ptrdiff_t>(j),
+                     [](uint32_t a, uint32_t b) { return unicode::CombiningClass(a) < unicode::CombiningClass(b); });
+    i = j;
+  }
+  // Canonical composition.
+  CodePoints out;
+  out.reserve(d.size());
+  size_t starter = SIZE_MAX;  // index in out of the last starter
+  int last_class = -1;
+  for (uint32_t cp : d) {
+    int cls = unicode::CombiningClass(cp);
+    if (starter != SIZE_MAX) {
+      bool blocked = last_class != -1 && (last_class == 0 || last_class >= cls);
+      if (!blocked) {
+        uint32_t composed = Compose(out[starter], cp);
+        if (composed != 0) {
+          out[starter] = composed;
+          continue;
+        }
+      }
+    }
+    if (cls == 0) {
+      starter = out.size();
+      last_class = -1;
+    } else {
+      last_class = cls;
+    }
+    out.push_back(cp);
+  }
+  return out;
+}
+
+std::u32string_view StripPython(std::u32string_view text) {
+  size_t b = 0, e = text.size();
+  while (b < e && unicode::IsPySpace(text[b])) ++b;
+  while (e > b && unicode::IsPySpace(text[e - 1])) --e;
+  return text.substr(b, e - b);
+}
+
+CodePoints JoinPythonSplit(std::u32string_view text) {
+  CodePoints out;
+  out.reserve(text.size());
+  bool pending_space = false;
+  for (uint32_t cp : text) {
+    if (unicode::IsPySpace(cp)) {
+      pending_space = !out.empty();
+    } else {
+      if (pending_space) out.push_back(' ');
+      pending_space = false;
+      out.push_back(cp);
+    }
+  }
+  return out;
+}
+
+CodePoints CollapseRegexWhitespace(std::u32string_view text) {
+  CodePoints out;
+  out.reserve(text.size());
+  bool in_space = false;
+  for (uint32_t cp : text) {
+    if (unicode::IsRegexSpace(cp)) {
+      if (!in_space) out.push_back(' ');
+      in_space = true;
+    } else {
+      in_space = false;
+      out.push_back(cp);
+    }
+  }
+  return out;
+}
+
+}  // namespace cliprt
