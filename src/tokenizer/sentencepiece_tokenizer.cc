@@ -60,16 +60,44 @@ StatusOr<std::unique_ptr<SentencePieceTokenizer>> SentencePieceTokenizer::Create
                                 " outside the vocabulary of " + std::to_string(vocab));
   }
   if (options.variant == TokenizerVariant::kHfSiglip) {
-    // SiglipTokenizer's special tokens: eos "</s>", unk "<unk>", pad "</s>".
-    for (const char* tok : {"</s>", "<unk>", "<pad>"}) {
-      int id = t->sp_->PieceToId(tok);
-      if (id != t->sp_->unk_id() || std::string(tok) == "<unk>") t->added_tokens_.emplace_back(tok, id);
-    }
+    // SiglipTokenizer's special tokens: eos "</s>", unk "<unk>", pad "</s>"
+    // (or the configured pad token).
+    std::vector<std::string> specials = {"</s>", "<unk>"};
+    if (!options.hf_pad_token.empty() && options.hf_pad_token != "</s>") specials.push_back(options.hf_pad_token);
+    for (const std::string& tok : specials) t->added_tokens_.emplace_back(tok, t->sp_->PieceToId(tok));
     t->unk_token_ = "<unk>";
-    std::vector<std::string> pieces;
-    status = t->sp_->Encode(t->unk_token_, &pieces);
-    if (!status.ok()) return InternalError("sentencepiece: " + SpStatusText(status));
-    t->unk_token_pieces_ = pieces.size();
+  }
+  // Unigram models are segmented by UnigramViterbi (see unigram_viterbi.h);
+  // libsentencepiece still normalizes. A piece is usable when it is neither
+  // control, unknown, unused nor a byte piece.
+  {
+    std::vector<UnigramViterbi::Piece> pieces(static_cast<size_t>(vocab));
+    bool unigram = true;
+    for (int id = 0; id < vocab; ++id) {
+      auto& p = pieces[static_cast<size_t>(id)];
+      p.text = t->sp_->IdToPiece(id);
+      p.score = t->sp_->GetScore(id);
+      p.usable = !(t->sp_->IsControl(id) || t->sp_->IsUnknown(id) || t->sp_->IsUnused(id) || t->sp_->IsByte(id));
+      if (t->sp_->IsByte(id)) unigram = false;  // byte fallback: leave it to libsentencepiece
+    }
+    // BPE-type models have all scores <= 0 too; tell them apart by asking
+    // libsentencepiece to agree with the Viterbi pass on a probe string.
+    UnigramViterbi viterbi(pieces, t->sp_->unk_id());
+    std::vector<int> reference;
+    std::string probe = "a photo of a cat";
+    status = t->sp_->Encode(probe, &reference);
+    t->viterbi_ = std::move(viterbi);
+    t->use_viterbi_ = unigram;
+    if (unigram) {
+      std::vector<int> ours;
+      RETURN_IF_ERROR(t->EncodeIds(probe, &ours));
+      t->use_viterbi_ = status.ok() && ours == reference;
+    }
+  }
+  if (options.variant == TokenizerVariant::kHfSiglip) {
+    std::vector<int> unk_ids;
+    RETURN_IF_ERROR(t->EncodeIds(t->unk_token_, &unk_ids));
+    t->unk_token_pieces_ = unk_ids.size();
   }
   TokenizerInfo& info = t->info_;
   info.kind = TokenizerKind::kSentencePiece;
@@ -91,17 +119,28 @@ StatusOr<std::unique_ptr<SentencePieceTokenizer>> SentencePieceTokenizer::Create
   return t;
 }
 
-Status SentencePieceTokenizer::EncodeHfSiglipChunk(std::u32string_view chunk, std::vector<std::string>* pieces) const {
-  CodePoints canonical = CanonicalizeHfSiglip(chunk);
-  std::string text = unk_token_ + EncodeUtf8(canonical);
-  std::vector<std::string> encoded;
-  auto status = sp_->Encode(text, &encoded);
-  if (!status.ok()) return InternalError("sentencepiece: " + SpStatusText(status));
-  if (encoded.size() >= unk_token_pieces_) {
-    pieces->insert(pieces->end(), encoded.begin() + static_cast<std::ptrdiff_t>(unk_token_pieces_), encoded.end());
-  } else {
-    pieces->insert(pieces->end(), encoded.begin(), encoded.end());
+Status SentencePieceTokenizer::EncodeIds(std::string_view text, std::vector<int>* ids) const {
+  ids->clear();
+  if (!use_viterbi_) {
+    auto status = sp_->Encode(text, ids);
+    if (!status.ok()) return InternalError("sentencepiece: " + SpStatusText(status));
+    return Status::Ok();
   }
+  sentencepiece::ImmutableSentencePieceText spt;
+  auto status = sp_->Encode(text, spt.mutable_proto());
+  if (!status.ok()) return InternalError("sentencepiece: " + SpStatusText(status));
+  std::string normalized;
+  for (size_t i = 0; i < spt.pieces_size(); ++i) normalized += spt.pieces(static_cast<int>(i)).piece();
+  *ids = viterbi_.Encode(normalized);
+  return Status::Ok();
+}
+
+Status SentencePieceTokenizer::EncodeHfSiglipChunk(std::u32string_view chunk, std::vector<int>* ids) const {
+  CodePoints canonical = CanonicalizeHfSiglip(chunk);
+  std::vector<int> encoded;
+  RETURN_IF_ERROR(EncodeIds(unk_token_ + EncodeUtf8(canonical), &encoded));
+  size_t skip = encoded.size() >= unk_token_pieces_ ? unk_token_pieces_ : 0;
+  ids->insert(ids->end(), encoded.begin() + static_cast<std::ptrdiff_t>(skip), encoded.end());
   return Status::Ok();
 }
 
@@ -114,8 +153,7 @@ StatusOr<std::vector<int64_t>> SentencePieceTokenizer::EncodeUnpadded(std::strin
   if (variant_ == TokenizerVariant::kOpenClipSiglip) {
     std::string cleaned = EncodeUtf8(CleanOpenClipCanonicalize(cps));
     std::vector<int> sp_ids;
-    auto status = sp_->Encode(cleaned, &sp_ids);
-    if (!status.ok()) return InternalError("sentencepiece: " + SpStatusText(status));
+    RETURN_IF_ERROR(EncodeIds(cleaned, &sp_ids));
     ids.assign(sp_ids.begin(), sp_ids.end());
     ids.push_back(info_.eos_id);
     return ids;
@@ -153,28 +191,23 @@ StatusOr<std::vector<int64_t>> SentencePieceTokenizer::EncodeUnpadded(std::strin
     if (k + 1 < parts.size() && parts[k + 1].special < 0) parts[k + 1].text = LStrip(parts[k + 1].text);
     if (k > 0 && parts[k - 1].special < 0) parts[k - 1].text = RStrip(parts[k - 1].text);
   }
-  std::vector<std::string> pieces;
+  std::vector<int> piece_ids;
   std::vector<int> special_at;  // per piece: added-token index or -1
   for (const Part& p : parts) {
     if (p.text.empty()) continue;
     if (p.special >= 0) {
-      pieces.push_back(added_tokens_[static_cast<size_t>(p.special)].first);
+      piece_ids.push_back(added_tokens_[static_cast<size_t>(p.special)].second);
       special_at.push_back(p.special);
       continue;
     }
-    size_t before = pieces.size();
-    RETURN_IF_ERROR(EncodeHfSiglipChunk(p.text, &pieces));
-    special_at.resize(special_at.size() + (pieces.size() - before), -1);
+    size_t before = piece_ids.size();
+    RETURN_IF_ERROR(EncodeHfSiglipChunk(p.text, &piece_ids));
+    special_at.resize(special_at.size() + (piece_ids.size() - before), -1);
   }
+  // SiglipTokenizer.tokenize drops a leading lone "▁" before a special token.
   size_t start = 0;
-  if (pieces.size() > 1 && pieces[0] == "\xE2\x96\x81" && special_at[1] >= 0) start = 1;
-  for (size_t k = start; k < pieces.size(); ++k) {
-    if (special_at[k] >= 0) {
-      ids.push_back(added_tokens_[static_cast<size_t>(special_at[k])].second);
-    } else {
-      ids.push_back(sp_->PieceToId(pieces[k]));
-    }
-  }
+  if (piece_ids.size() > 1 && sp_->IdToPiece(piece_ids[0]) == "\xE2\x96\x81" && special_at[1] >= 0) start = 1;
+  ids.insert(ids.end(), piece_ids.begin() + static_cast<std::ptrdiff_t>(start), piece_ids.end());
   ids.push_back(info_.eos_id);
   return ids;
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tokenizer/tokenizer.h"
+#include "tokenizer/unigram_viterbi.h"
 
 namespace sentencepiece {
 class SentencePieceProcessor;
@@ -30,7 +31,10 @@ class SentencePieceTokenizer final : public Tokenizer {
 
  private:
   SentencePieceTokenizer();
-  Status EncodeHfSiglipChunk(std::u32string_view chunk, std::vector<std::string>* pieces) const;
+  Status EncodeHfSiglipChunk(std::u32string_view chunk, std::vector<int>* ids) const;
+  // Normalizes with the model's normalizer (libsentencepiece), then segments
+  // with UnigramViterbi (the references' tie-breaking).
+  Status EncodeIds(std::string_view text, std::vector<int>* ids) const;
 
   std::unique_ptr<sentencepiece::SentencePieceProcessor> sp_;
   TokenizerVariant variant_ = TokenizerVariant::kHfSiglip;
@@ -38,6 +42,8 @@ class SentencePieceTokenizer final : public Tokenizer {
   std::vector<std::pair<std::string, int32_t>> added_tokens_;
   std::string unk_token_;
   size_t unk_token_pieces_ = 0;
+  bool use_viterbi_ = false;  // unigram models: segment with UnigramViterbi
+  UnigramViterbi viterbi_;
 };
 
 }  // namespace cliprt
