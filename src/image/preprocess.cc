@@ -142,9 +142,9 @@ StatusOr<ResizeMode> ResizeModeFromName(std::string_view name) {
   return UnsupportedError("unknown resize_mode '" + std::string(name) + "' (expected shortest, longest or squash)");
 }
 
-void ShortestEdgeSize(int width, int height, int target, int* out_w, int* out_h) {
+void ShortestEdgeSize(int width, int height, int target, int64_t* out_w, int64_t* out_h) {
   const int short_side = std::min(width, height), long_side = std::max(width, height);
-  const int new_long = static_cast<int>(static_cast<double>(int64_t{target} * long_side) / short_side);
+  const int64_t new_long = static_cast<int64_t>(static_cast<double>(int64_t{target} * long_side) / short_side);
   if (width <= height) {
     *out_w = target;
     *out_h = new_long;
@@ -154,13 +154,14 @@ void ShortestEdgeSize(int width, int height, int target, int* out_w, int* out_h)
   }
 }
 
-void KeepRatioSize(int width, int height, int target_h, int target_w, bool longest, int* out_w, int* out_h) {
+void KeepRatioSize(int width, int height, int target_h, int target_w, bool longest, int64_t* out_w,
+                   int64_t* out_h) {
   const double ratio_h = static_cast<double>(height) / target_h;
   const double ratio_w = static_cast<double>(width) / target_w;
   const double l = longest ? 1.0 : 0.0;
   const double ratio = std::max(ratio_h, ratio_w) * l + std::min(ratio_h, ratio_w) * (1.0 - l);
-  *out_h = static_cast<int>(RoundHalfEven(height * 1.0 / ratio));
-  *out_w = static_cast<int>(RoundHalfEven(width * 1.0 / ratio));
+  *out_h = RoundHalfEven(height * 1.0 / ratio);
+  *out_w = RoundHalfEven(width * 1.0 / ratio);
 }
 
 PreprocessConfig OpenAIPreset(int n_px) {
@@ -283,7 +284,10 @@ std::string PreprocessRecord::ToString() const {
 
 StatusOr<Image> PreprocessToRGB(const Image& src, const PreprocessConfig& c, PreprocessRecord* record) {
   if (src.empty()) return InvalidArgumentError("cannot preprocess an empty image");
-  if (c.out_height <= 0 || c.out_width <= 0) return InvalidArgumentError("preprocess output size must be positive");
+  if (c.out_height <= 0 || c.out_width <= 0 || c.out_height > 16384 || c.out_width > 16384) {
+    return InvalidArgumentError("preprocess output size " + std::to_string(c.out_height) + "x" +
+                                std::to_string(c.out_width) + " is not within 1..16384");
+  }
   PreprocessRecord local;
   PreprocessRecord& rec = record ? *record : local;
   rec.config = c;
@@ -292,19 +296,25 @@ StatusOr<Image> PreprocessToRGB(const Image& src, const PreprocessConfig& c, Pre
   rec.source_mode = std::string(ImageModeName(src.mode));
   rec.converted_before_resize = c.rgb_conversion == RgbConversion::kBeforeResize;
 
-  Image img = rec.converted_before_resize ? ConvertToRGBOverWhite(src) : src;
+  // `cur` points at the latest stage; the (possibly huge) source is never copied.
+  const Image* cur = &src;
+  Image img;
+  if (rec.converted_before_resize && src.mode != ImageMode::kRGB) {
+    img = ConvertToRGBOverWhite(src);
+    cur = &img;
+  }
   if (c.do_resize) {
-    int w = img.width, h = img.height;
+    int64_t w = cur->width, h = cur->height;
     switch (c.resize_mode) {
       case ResizeMode::kShortest:
         if (c.crop_rule == CropRule::kTorchvision && c.out_height != c.out_width) {
-          KeepRatioSize(img.width, img.height, c.out_height, c.out_width, false, &w, &h);
+          KeepRatioSize(cur->width, cur->height, c.out_height, c.out_width, false, &w, &h);
         } else {
-          ShortestEdgeSize(img.width, img.height, c.shortest_edge, &w, &h);
+          ShortestEdgeSize(cur->width, cur->height, c.shortest_edge, &w, &h);
         }
         break;
       case ResizeMode::kLongest:
-        KeepRatioSize(img.width, img.height, c.out_height, c.out_width, true, &w, &h);
+        KeepRatioSize(cur->width, cur->height, c.out_height, c.out_width, true, &w, &h);
         break;
       case ResizeMode::kSquash:
         w = c.out_width;
@@ -315,8 +325,17 @@ StatusOr<Image> PreprocessToRGB(const Image& src, const PreprocessConfig& c, Pre
       return InvalidArgumentError("image of " + std::to_string(src.width) + "x" + std::to_string(src.height) +
                                   " resizes to an empty " + std::to_string(w) + "x" + std::to_string(h));
     }
-    ASSIGN_OR_RETURN(img, PillowResize(img, w, h, c.interpolation));
+    if (w > (int64_t{1} << 30) || h > (int64_t{1} << 30) || w * h > c.max_resized_pixels) {
+      return ResourceExhaustedError("image of " + std::to_string(src.width) + "x" + std::to_string(src.height) +
+                                    " would be resized to " + std::to_string(w) + "x" + std::to_string(h) +
+                                    ", more than max_resized_pixels = " + std::to_string(c.max_resized_pixels));
+    }
+    if (w != cur->width || h != cur->height) {
+      ASSIGN_OR_RETURN(img, PillowResize(*cur, static_cast<int>(w), static_cast<int>(h), c.interpolation));
+      cur = &img;
+    }
   }
+  if (cur == &src) img = src;  // no resize happened: the crop below needs an owned image
   rec.resized_width = img.width;
   rec.resized_height = img.height;
   if (c.do_center_crop || img.width != c.out_width || img.height != c.out_height) {

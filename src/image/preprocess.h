@@ -60,6 +60,10 @@ struct PreprocessConfig {
   std::array<float, 3> mean = {0.48145466f, 0.4578275f, 0.40821073f};
   std::array<float, 3> std = {0.26862954f, 0.26130258f, 0.27577711f};
   bool apply_exif_orientation = false;  // references ignore EXIF orientation
+  // Refuse inputs whose intermediate resized image (before the crop) would
+  // exceed this many pixels: an extreme aspect ratio (e.g. 60000x8) resized
+  // shortest-side-first becomes huge. The references would try; we bound it.
+  int64_t max_resized_pixels = 64'000'000;
 };
 
 // OpenAI `clip.load(...)[1]`: Resize(n_px, BICUBIC), CenterCrop(n_px), RGB, ToTensor, Normalize.
@@ -114,7 +118,9 @@ StatusOr<Image> PreprocessToRGB(const Image& img, const PreprocessConfig& config
 
 // Target sizes, exposed for tests: torchvision Resize(int) / HF shortest_edge
 // (long side truncated), and open_clip ResizeKeepRatio (rounded half-even).
-void ShortestEdgeSize(int width, int height, int target, int* out_w, int* out_h);
-void KeepRatioSize(int width, int height, int target_h, int target_w, bool longest, int* out_w, int* out_h);
+// Results are int64 so absurd aspect ratios cannot overflow.
+void ShortestEdgeSize(int width, int height, int target, int64_t* out_w, int64_t* out_h);
+void KeepRatioSize(int width, int height, int target_h, int target_w, bool longest, int64_t* out_w,
+                   int64_t* out_h);
 
 }  // namespace cliprt::image

@@ -6,73 +6,10 @@
 #include <string>
 
 #include "image/convert.h"
+#include "image/resample_kernels.h"
 
 namespace cliprt::image {
 namespace {
-
-constexpr int32_t kHalf = 1 << (kResamplePrecisionBits - 1);
-
-inline uint8_t Clip8(int32_t acc) {
-  const int32_t v = acc >> kResamplePrecisionBits;  // arithmetic shift, as Pillow
-  return static_cast<uint8_t>(v < 0 ? 0 : (v > 255 ? 255 : v));
-}
-
-// Horizontal pass over rows [row0, row0 + rows) of `in` (width in_w, C
-// channels), writing `rows` rows of width c.out_size.
-template <int C>
-void HorizontalPass8(const uint8_t* in, int in_w, int row0, int rows, const ResampleCoeffs& c,
-                     uint8_t* out) {
-  const int out_w = c.out_size;
-  const size_t in_stride = static_cast<size_t>(in_w) * C;
-  const size_t out_stride = static_cast<size_t>(out_w) * C;
-  for (int y = 0; y < rows; ++y) {
-    const uint8_t* line = in + static_cast<size_t>(row0 + y) * in_stride;
-    uint8_t* dst = out + static_cast<size_t>(y) * out_stride;
-    for (int xx = 0; xx < out_w; ++xx) {
-      const int32_t* k = &c.fixed[static_cast<size_t>(xx) * static_cast<size_t>(c.ksize)];
-      const uint8_t* src = line + static_cast<size_t>(c.first[static_cast<size_t>(xx)]) * C;
-      const int n = c.count[static_cast<size_t>(xx)];
-      int32_t acc[C];
-      for (int ch = 0; ch < C; ++ch) acc[ch] = kHalf;
-      for (int j = 0; j < n; ++j) {
-        for (int ch = 0; ch < C; ++ch) acc[ch] += src[j * C + ch] * k[j];
-      }
-      for (int ch = 0; ch < C; ++ch) dst[xx * C + ch] = Clip8(acc[ch]);
-    }
-  }
-}
-
-// Vertical pass: output row yy = Σ_j in[first + j - row_offset] * k[j].
-// Accumulating a whole row per tap keeps the inner loop contiguous (it
-// vectorizes); integer sums are order-independent, so the result is Pillow's.
-void VerticalPass8(const uint8_t* in, size_t row_len, int row_offset, const ResampleCoeffs& c,
-                   uint8_t* out, std::vector<int32_t>& acc) {
-  acc.resize(row_len);
-  for (int yy = 0; yy < c.out_size; ++yy) {
-    const int32_t* k = &c.fixed[static_cast<size_t>(yy) * static_cast<size_t>(c.ksize)];
-    const int first = c.first[static_cast<size_t>(yy)] - row_offset;
-    const int n = c.count[static_cast<size_t>(yy)];
-    int32_t* a = acc.data();
-    std::fill(acc.begin(), acc.end(), kHalf);
-    for (int j = 0; j < n; ++j) {
-      const uint8_t* src = in + static_cast<size_t>(first + j) * row_len;
-      const int32_t w = k[j];
-      for (size_t i = 0; i < row_len; ++i) a[i] += src[i] * w;
-    }
-    uint8_t* dst = out + static_cast<size_t>(yy) * row_len;
-    for (size_t i = 0; i < row_len; ++i) dst[i] = Clip8(a[i]);
-  }
-}
-
-void HorizontalPass8Any(int channels, const uint8_t* in, int in_w, int row0, int rows,
-                        const ResampleCoeffs& c, uint8_t* out) {
-  switch (channels) {
-    case 1: HorizontalPass8<1>(in, in_w, row0, rows, c, out); break;
-    case 2: HorizontalPass8<2>(in, in_w, row0, rows, c, out); break;
-    case 3: HorizontalPass8<3>(in, in_w, row0, rows, c, out); break;
-    default: HorizontalPass8<4>(in, in_w, row0, rows, c, out); break;
-  }
-}
 
 // Pillow's ROUND_UP then CLIP16 for the 16-bit path.
 inline uint16_t Round16(double ss) {
@@ -233,27 +170,26 @@ StatusOr<Image> ResampleSamples(const Image& in, int out_w, int out_h, ResampleF
   }
 
   std::vector<uint8_t> tmp;
-  std::vector<int32_t> acc;
   const size_t out_row = static_cast<size_t>(out_w) * static_cast<size_t>(channels);
   if (horizontal_first) {
     if (need_h) {
       tmp.resize(out_row * static_cast<size_t>(row1 - row0));
-      HorizontalPass8Any(channels, in.pixels.data(), in.width, row0, row1 - row0, ch_coeffs, tmp.data());
+      HorizontalPass8(channels, in.pixels.data(), in.width, row0, row1 - row0, ch_coeffs, tmp.data());
     }
     if (need_v) {
       out.pixels.resize(out_row * static_cast<size_t>(out_h));
       const uint8_t* src = need_h ? tmp.data() : in.pixels.data();
-      VerticalPass8(src, out_row, need_h ? row0 : 0, cv_coeffs, out.pixels.data(), acc);
+      VerticalPass8(src, out_row, need_h ? row0 : 0, cv_coeffs, out.pixels.data());
     } else {
       out.pixels = std::move(tmp);
     }
   } else {
     const size_t in_row = static_cast<size_t>(in.row_bytes());
     tmp.resize(in_row * static_cast<size_t>(out_h));
-    VerticalPass8(in.pixels.data(), in_row, 0, cv_coeffs, tmp.data(), acc);
+    VerticalPass8(in.pixels.data(), in_row, 0, cv_coeffs, tmp.data());
     if (need_h) {
       out.pixels.resize(out_row * static_cast<size_t>(out_h));
-      HorizontalPass8Any(channels, tmp.data(), in.width, 0, out_h, ch_coeffs, out.pixels.data());
+      HorizontalPass8(channels, tmp.data(), in.width, 0, out_h, ch_coeffs, out.pixels.data());
     } else {
       out.pixels = std::move(tmp);
     }

@@ -114,7 +114,7 @@ TEST(PreprocessParity, MatchesReferencePipelines) {
 }
 
 TEST(PreprocessSizes, TorchvisionAndOpenClipFormulas) {
-  int w = 0, h = 0;
+  int64_t w = 0, h = 0;
   ShortestEdgeSize(640, 480, 224, &w, &h);  // int(224*640/480) = 298 (truncation)
   EXPECT_EQ(w, 298);
   EXPECT_EQ(h, 224);
@@ -138,6 +138,17 @@ TEST(PreprocessRecordTest, RecordsEveryParameter) {
                           "resized=336x224", "crop_at=0,56"}) {
     EXPECT_NE(s.find(key), std::string::npos) << key << " missing from " << s;
   }
+}
+
+TEST(PreprocessLimits, ExtremeAspectRatioIsBounded) {
+  StatusOr<Image> img = AllocateImage(ImageMode::kL, 60000, 2);
+  ASSERT_TRUE(img.ok());
+  // Shortest side 2 -> 224 makes the long side 6.72 million pixels.
+  StatusOr<Tensor> t = Preprocess(*img, OpenAIPreset(224));
+  EXPECT_EQ(t.status().code(), StatusCode::kResourceExhausted);
+  PreprocessConfig squash = OpenAIPreset(224);
+  squash.resize_mode = ResizeMode::kSquash;
+  EXPECT_TRUE(Preprocess(*img, squash).ok());
 }
 
 TEST(PreprocessInto, RejectsSmallBuffer) {

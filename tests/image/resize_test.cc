@@ -5,7 +5,9 @@
 
 #include <map>
 
+#include "core/cpu_features.h"
 #include "image/decode.h"
+#include "image/resample_kernels.h"
 #include "image/resize.h"
 #include "image_test_util.h"
 
@@ -66,6 +68,41 @@ TEST(ResampleCoeffs, WeightsSumToOneInFixedPoint) {
     EXPECT_NEAR(static_cast<double>(sum), 1 << 22, 8.0) << "row " << i;
   }
 }
+
+}  // namespace
+}  // namespace cliprt::image
+
+namespace cliprt::image {
+namespace {
+
+#if defined(__x86_64__) || defined(_M_X64)
+// The AVX2 passes must produce the scalar reference's bytes exactly.
+TEST(ResampleKernels, Avx2MatchesScalar) {
+  if (DetectedIsaLevel() < IsaLevel::kAvx2) GTEST_SKIP() << "CPU without AVX2";
+  uint32_t state = 99;
+  auto next = [&state] { state = state * 1664525u + 1013904223u; return state >> 8; };
+  for (int trial = 0; trial < 60; ++trial) {
+    const int channels = 1 + static_cast<int>(next() % 4);
+    const int in_w = 1 + static_cast<int>(next() % 300), in_h = 1 + static_cast<int>(next() % 120);
+    const int out_w = 1 + static_cast<int>(next() % 200), out_h = 1 + static_cast<int>(next() % 150);
+    const auto filter = static_cast<ResampleFilter>(1 + next() % 5);
+    std::vector<uint8_t> in(static_cast<size_t>(in_w) * in_h * channels);
+    for (auto& v : in) v = static_cast<uint8_t>(next());
+    StatusOr<ResampleCoeffs> ch = ComputeResampleCoeffs(in_w, out_w, filter);
+    StatusOr<ResampleCoeffs> cv = ComputeResampleCoeffs(in_h, out_h, filter);
+    ASSERT_TRUE(ch.ok() && cv.ok());
+    std::vector<uint8_t> a(static_cast<size_t>(out_w) * in_h * channels), b(a.size());
+    HorizontalPass8Scalar(channels, in.data(), in_w, 0, in_h, *ch, a.data());
+    HorizontalPass8Avx2(channels, in.data(), in_w, 0, in_h, *ch, b.data());
+    ASSERT_EQ(a, b) << "horizontal " << in_w << "->" << out_w << " c=" << channels;
+    const size_t row = static_cast<size_t>(in_w) * channels;
+    std::vector<uint8_t> va(row * out_h), vb(va.size());
+    VerticalPass8Scalar(in.data(), row, 0, *cv, va.data());
+    VerticalPass8Avx2(in.data(), row, 0, *cv, vb.data());
+    ASSERT_EQ(va, vb) << "vertical " << in_h << "->" << out_h << " row=" << row;
+  }
+}
+#endif
 
 }  // namespace
 }  // namespace cliprt::image

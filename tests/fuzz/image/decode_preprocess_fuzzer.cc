@@ -21,6 +21,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   configs[2].rescale = Rescale::kHfFloat64;
   configs[3].resize_mode = ResizeMode::kSquash;
   configs[3].interpolation = static_cast<ResampleFilter>(size % 6);
+  for (PreprocessConfig& c : configs) {
+    c.max_resized_pixels = 1'000'000;
+  }
   for (const PreprocessConfig& c : configs) {
     cliprt::StatusOr<cliprt::Tensor> t = Preprocess(*img, c);
     (void)t;
