@@ -1,0 +1,144 @@
+// Each text-pipeline function against the Python reference it reproduces,
+// on seeded random strings (tools/fixtures/tokenizer_unicode_cases.py), and
+// invalid UTF-8 against bytes.decode('utf-8', errors='replace').
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "common/test_paths.h"
+#include "tokenizer/clip_pretokenizer.h"
+#include "tokenizer/html_unescape.h"
+#include "tokenizer/mojibake.h"
+#include "tokenizer/text_fixer.h"
+#include "tokenizer/tokenizer.h"
+#include "tokenizer/tokenizer_json.h"
+#include "tokenizer/unicode_text.h"
+#include "tokenizer/utf8.h"
+
+namespace cliprt {
+namespace {
+
+std::vector<tokenizer_json::Value> LoadJsonLines(const std::string& name) {
+  std::string path = testing::TestDataDir() + "/tokenizer/" + name;
+  std::ifstream f(path, std::ios::binary);
+  EXPECT_TRUE(f.good()) << path;
+  std::vector<tokenizer_json::Value> rows;
+  std::string line;
+  while (std::getline(f, line)) {
+    auto v = tokenizer_json::Parse(line, path);
+    EXPECT_TRUE(v.ok()) << v.status().ToString();
+    if (v.ok()) rows.push_back(std::move(v).value());
+  }
+  return rows;
+}
+
+CodePoints Cps(const tokenizer_json::Value& row, const char* key) {
+  const tokenizer_json::Value* v = row.Find(key);
+  EXPECT_NE(v, nullptr) << key;
+  return DecodeUtf8Lossy(v ? v->string : "");
+}
+
+class UnicodeCases : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { rows_ = new std::vector<tokenizer_json::Value>(LoadJsonLines("unicode_cases.jsonl")); }
+  static void TearDownTestSuite() { delete rows_; }
+  static std::vector<tokenizer_json::Value>* rows_;
+
+  template <typename Fn>
+  void Check(const char* key, Fn fn) {
+    ASSERT_GE(rows_->size(), 2000u);
+    size_t bad = 0;
+    for (size_t i = 0; i < rows_->size(); ++i) {
+      CodePoints text = Cps((*rows_)[i], "text");
+      CodePoints expected = Cps((*rows_)[i], key);
+      CodePoints actual = fn(text);
+      if (actual != expected && ++bad <= 5) {
+        ADD_FAILURE() << key << " case " << i << ": " << ::testing::PrintToString(EncodeUtf8(text))
+                      << "\n expected " << ::testing::PrintToString(EncodeUtf8(expected)) << "\n actual   "
+                      << ::testing::PrintToString(EncodeUtf8(actual));
+      }
+    }
+    EXPECT_EQ(bad, 0u) << key;
+  }
+};
+std::vector<tokenizer_json::Value>* UnicodeCases::rows_ = nullptr;
+
+TEST_F(UnicodeCases, PythonLower) { Check("lower", [](const CodePoints& t) { return PythonLower(t); }); }
+TEST_F(UnicodeCases, Nfc) { Check("nfc", [](const CodePoints& t) { return NormalizeNfc(t); }); }
+TEST_F(UnicodeCases, PythonSplitJoin) { Check("split", [](const CodePoints& t) { return JoinPythonSplit(t); }); }
+TEST_F(UnicodeCases, FtfyFixText) { Check("ftfy", [](const CodePoints& t) { return FtfyFixText(t); }); }
+TEST_F(UnicodeCases, HtmlUnescape) { Check("unescape", [](const CodePoints& t) { return PythonHtmlUnescape(t); }); }
+
+TEST_F(UnicodeCases, MojibakeHeuristic) {
+  size_t bad = 0;
+  for (size_t i = 0; i < rows_->size(); ++i) {
+    bool expected = (*rows_)[i].Find("bad")->boolean;
+    if (LooksLikeMojibake(Cps((*rows_)[i], "text")) != expected && ++bad <= 5) {
+      ADD_FAILURE() << "is_bad case " << i << " expected " << expected;
+    }
+  }
+  EXPECT_EQ(bad, 0u);
+}
+
+TEST_F(UnicodeCases, ClipPretokenizerPieces) {
+  ClipPretokenizerSpec spec;
+  spec.specials = {DecodeUtf8Lossy("<|startoftext|>"), DecodeUtf8Lossy("<|endoftext|>")};
+  size_t bad = 0;
+  for (size_t i = 0; i < rows_->size(); ++i) {
+    CodePoints text = Cps((*rows_)[i], "text");
+    std::vector<std::string> actual, expected;
+    ClipPretokenize(text, spec, [&](size_t b, size_t e) { actual.push_back(EncodeUtf8(text.substr(b, e - b))); });
+    for (const auto& p : (*rows_)[i].Find("pieces")->array) expected.push_back(p.string);
+    if (actual != expected && ++bad <= 5) {
+      ADD_FAILURE() << "findall case " << i << ": " << ::testing::PrintToString(EncodeUtf8(text));
+    }
+  }
+  EXPECT_EQ(bad, 0u);
+}
+
+std::string FromHex(const std::string& hex) {
+  std::string out;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  return out;
+}
+
+TEST(InvalidUtf8, DecodesLikePythonReplaceAndTokenizesLikeClip) {
+  auto rows = LoadJsonLines("invalid_utf8.jsonl");
+  ASSERT_GE(rows.size(), 50u);
+  std::string bpe = testing::FindTestAsset("bpe_simple_vocab_16e6.txt.gz");
+  std::unique_ptr<Tokenizer> tok;
+  if (!bpe.empty()) {
+    auto t = CreateClipBpeTokenizer(bpe, "", TokenizerOptions{});
+    ASSERT_TRUE(t.ok()) << t.status().ToString();
+    tok = std::move(t).value();
+  }
+  for (const auto& row : rows) {
+    std::string bytes = FromHex(row.Find("hex")->string);
+    EXPECT_EQ(EncodeUtf8(DecodeUtf8Lossy(bytes)), row.Find("decoded")->string) << row.Find("hex")->string;
+    if (tok == nullptr) continue;
+    int64_t replaced = -1;
+    auto ids = tok->EncodeUnpadded(bytes, &replaced);
+    ASSERT_TRUE(ids.ok());
+    std::vector<int64_t> expected;
+    for (const auto& v : row.Find("openai_ids")->array) expected.push_back(v.integer);
+    EXPECT_EQ(*ids, expected) << row.Find("hex")->string;
+    bool valid = true;
+    CodePoints scratch;
+    size_t off = 0;
+    valid = DecodeUtf8Strict(bytes, &scratch, &off);
+    EXPECT_EQ(replaced > 0, !valid) << row.Find("hex")->string;
+  }
+}
+
+TEST(Utf8, StrictDecodeNamesTheByteOffset) {
+  CodePoints out;
+  size_t offset = 0;
+  EXPECT_FALSE(DecodeUtf8Strict(std::string("ab\xc3(", 4), &out, &offset));
+  EXPECT_EQ(offset, 2u);
+  out.clear();
+  EXPECT_TRUE(DecodeUtf8Strict("h\xc3\xa9", &out, &offset));
+  EXPECT_EQ(out, (CodePoints{'h', 0xE9}));
+}
+
+}  // namespace
+}  // namespace cliprt
