@@ -193,6 +193,40 @@ void RunTask(const GemmKernelEntry& e, const GemmPlan& plan, const Blocking& b,
 
 }  // namespace
 
+bool GemmKernelRunsHere(const GemmKernelEntry& entry) { return EntryRunsHere(entry); }
+
+StatusOr<GemmPlan> PlanGemmWithKernel(int kernel_id, int64_t n, int64_t k) {
+  int count = 0;
+  const GemmKernelEntry* table = GemmKernelTable(&count);
+  if (kernel_id < 0 || kernel_id >= count) {
+    return InvalidArgumentError("GEMM kernel id " + std::to_string(kernel_id) + " out of range");
+  }
+  const GemmKernelEntry& e = table[kernel_id];
+  if (!EntryRunsHere(e)) {
+    return UnsupportedError(std::string("GEMM kernel ") + e.name + " cannot run on this CPU");
+  }
+  if (n < 1 || k < 1 || n > kMaxWeightElements / k) {
+    return InvalidArgumentError("GEMM weight shape [" + std::to_string(n) + ", " +
+                                std::to_string(k) + "] is empty or too large");
+  }
+  if (e.precision == GemmPrecision::kQS8 && k > 65536) {
+    return UnsupportedError("int8 GEMM supports K <= 65536 (int32 accumulators), got K = " +
+                            std::to_string(k));
+  }
+  GemmPlan plan;
+  plan.precision = e.precision;
+  plan.isa = e.isa;
+  plan.n = n;
+  plan.k = k;
+  plan.mr = e.mr;
+  plan.nr = e.nr;
+  plan.kc = e.kc;
+  plan.k_padded = CeilDiv(k, e.k_group) * e.k_group;
+  plan.kernel_name = e.name;
+  plan.kernel_id = kernel_id;
+  return plan;
+}
+
 const char* GemmPrecisionName(GemmPrecision precision) {
   switch (precision) {
     case GemmPrecision::kF32: return "f32";
@@ -242,19 +276,7 @@ StatusOr<GemmPlan> PlanGemmForIsa(GemmPrecision precision, int64_t n, int64_t k,
     return InternalError(std::string("no GEMM kernel for ") + GemmPrecisionName(precision) +
                          " at " + IsaLevelName(isa));
   }
-  const GemmKernelEntry& e = table[best];
-  GemmPlan plan;
-  plan.precision = precision;
-  plan.isa = e.isa;
-  plan.n = n;
-  plan.k = k;
-  plan.mr = e.mr;
-  plan.nr = e.nr;
-  plan.kc = e.kc;
-  plan.k_padded = CeilDiv(k, e.k_group) * e.k_group;
-  plan.kernel_name = e.name;
-  plan.kernel_id = best;
-  return plan;
+  return PlanGemmWithKernel(best, n, k);
 }
 
 StatusOr<GemmPlan> PlanGemm(GemmPrecision precision, int64_t n, int64_t k) {
@@ -267,7 +289,8 @@ bool GemmHasNativePath(GemmPrecision precision, IsaLevel isa) {
   switch (precision) {
     case GemmPrecision::kF32: return true;
     case GemmPrecision::kBF16: return isa == IsaLevel::kAvx512 && f.avx512_bf16;
-    case GemmPrecision::kQS8: return isa == IsaLevel::kAvx512 && f.avx512_vnni;
+    case GemmPrecision::kQS8:
+      return (isa == IsaLevel::kAvx512 && f.avx512_vnni) || (isa == IsaLevel::kAvx2 && f.avx_vnni);
   }
   return false;
 }

@@ -12,9 +12,13 @@ target_sources(cliprt_objects PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/scalar/bf16_gemm_4x8__scalar.cc
   ${CMAKE_CURRENT_LIST_DIR}/scalar/qs8_gemm_4x8__scalar.cc)
 cliprt_isa_sources(cliprt_objects AVX2
-  ${CMAKE_CURRENT_LIST_DIR}/avx2/f32_gemm_6x16__avx2_fma.cc)
+  ${CMAKE_CURRENT_LIST_DIR}/avx2/f32_gemm_6x16__avx2_fma.cc
+  ${CMAKE_CURRENT_LIST_DIR}/avx2/bf16_gemm_4x16__avx2_fma.cc)
+cliprt_isa_sources(cliprt_objects AVX_VNNI
+  ${CMAKE_CURRENT_LIST_DIR}/avx2/qs8_gemm_6x16__avxvnni.cc)
 cliprt_isa_sources(cliprt_objects AVX512
-  ${CMAKE_CURRENT_LIST_DIR}/avx512/f32_gemm_14x32__avx512f.cc)
+  ${CMAKE_CURRENT_LIST_DIR}/avx512/f32_gemm_14x32__avx512f.cc
+  ${CMAKE_CURRENT_LIST_DIR}/avx512/bf16_gemm_12x32__avx512f.cc)
 cliprt_isa_sources(cliprt_objects AVX512_BF16
   ${CMAKE_CURRENT_LIST_DIR}/avx512/bf16_gemm_14x32__avx512bf16.cc)
 cliprt_isa_sources(cliprt_objects AVX512_VNNI

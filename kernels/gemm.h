@@ -30,12 +30,14 @@
 //   kBF16 weights rounded to bf16 (round-to-nearest-even) at pack time,
 //         activations rounded to bf16 per call, fp32 accumulation and output.
 //         Uses AVX512_BF16 (vdpbf16ps) when present; otherwise a correct,
-//         slower path computes the same bf16 products in fp32.
+//         slower path widens the same bf16 values to fp32 and uses FMAs
+//         (AVX-512F or AVX2 kernels; portable C++ at the scalar level).
 //   kQS8  int8 weights with one symmetric scale per output channel
 //         (scale = max|w[n,:]|/127), activations quantized per row per call
 //         (scale = max|x[m,:]|/127, round-to-nearest-even), exact int32
-//         accumulation, fp32 output. Uses AVX512_VNNI / AVX-VNNI when present;
-//         otherwise an exact integer fallback (same int32 sums). A row of X
+//         accumulation, fp32 output. Uses AVX512_VNNI (AVX-512 level) or
+//         AVX-VNNI (AVX2 level) when present; otherwise an exact portable
+//         integer fallback (the same int32 sums, so the same results). A row of X
 //         holding NaN or Inf yields NaN outputs for that row. K <= 65536.
 #pragma once
 

@@ -17,6 +17,14 @@ constexpr GemmKernelEntry kTable[] = {
      14, 32, 2, 512, 12, 8, &bf16_gemm_14x32__avx512bf16},
     {GemmPrecision::kQS8, IsaLevel::kAvx512, false, true, false, "qs8_gemm_12x32__avx512vnni", 12,
      32, 4, 1024, 14, 8, &qs8_gemm_12x32__avx512vnni},
+    // Fallbacks, listed after the native kernels of their level (the plan
+    // takes the first runnable entry of the highest level).
+    {GemmPrecision::kBF16, IsaLevel::kAvx512, false, false, false, "bf16_gemm_12x32__avx512f", 12,
+     32, 2, 512, 14, 8, &bf16_gemm_12x32__avx512f},
+    {GemmPrecision::kBF16, IsaLevel::kAvx2, false, false, false, "bf16_gemm_4x16__avx2_fma", 4, 16,
+     2, 512, 36, 16, &bf16_gemm_4x16__avx2_fma},
+    {GemmPrecision::kQS8, IsaLevel::kAvx2, false, false, true, "qs8_gemm_6x16__avxvnni", 6, 16, 4,
+     1024, 24, 16, &qs8_gemm_6x16__avxvnni},
 #endif
     {GemmPrecision::kF32, IsaLevel::kScalar, false, false, false, "f32_gemm_4x8__scalar", 4, 8, 1,
      256, 16, 32, &f32_gemm_4x8__scalar},

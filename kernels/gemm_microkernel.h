@@ -71,6 +71,14 @@ struct GemmKernelEntry {
 // (non-x86 builds) are absent.
 const GemmKernelEntry* GemmKernelTable(int* count);
 
+// True if this CPU has every feature the entry needs.
+bool GemmKernelRunsHere(const GemmKernelEntry& entry);
+
+// A plan for one specific table entry, bypassing the choice PlanGemmForIsa
+// makes (tests use it to run fallback kernels on CPUs that have the fast
+// path). Unsupported if the CPU cannot run it.
+StatusOr<GemmPlan> PlanGemmWithKernel(int kernel_id, int64_t n, int64_t k);
+
 // Micro-kernels (one per file).
 void f32_gemm_4x8__scalar(const GemmTileArgs& args);
 void bf16_gemm_4x8__scalar(const GemmTileArgs& args);
@@ -80,6 +88,9 @@ void f32_gemm_6x16__avx2_fma(const GemmTileArgs& args);
 void f32_gemm_14x32__avx512f(const GemmTileArgs& args);
 void bf16_gemm_14x32__avx512bf16(const GemmTileArgs& args);
 void qs8_gemm_12x32__avx512vnni(const GemmTileArgs& args);
+void bf16_gemm_12x32__avx512f(const GemmTileArgs& args);
+void bf16_gemm_4x16__avx2_fma(const GemmTileArgs& args);
+void qs8_gemm_6x16__avxvnni(const GemmTileArgs& args);
 #endif
 
 // Scalar epilogue shared by the scalar kernels and the reference:
