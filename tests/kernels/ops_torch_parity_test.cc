@@ -79,11 +79,11 @@ TEST_P(TorchParityTest, Activations) {
     std::vector<float> y(n);
     ASSERT_TRUE(ApplyActivation(ops(), act, n, x.data(), y.data(), nullptr).ok());
     Compare(name, GetParam(), y, want);
-    // Elementwise too: within 1e-5 relative, plus 2ε·|x|: torch and we both
+    // Elementwise too: within 1e-5 relative, plus 4ε·|x|: torch and we both
     // lose digits to the cancellation in x·(1 + erf(x/√2)) for x << 0, and
     // torch's own GELU is up to ~9.5e-7 off the exact value near x = 3.3.
     for (size_t i = 0; i < n; ++i) {
-      ASSERT_LE(std::fabs(y[i] - want[i]), 1e-5 * std::fabs(want[i]) + 2.4e-7 * std::fabs(x[i]))
+      ASSERT_LE(std::fabs(y[i] - want[i]), 1e-5 * std::fabs(want[i]) + 4.8e-7 * std::fabs(x[i]))
           << name << "(" << x[i] << ")";
     }
   }
