@@ -73,6 +73,7 @@ Status BpeVocabulary::Finish(const std::vector<std::pair<std::string, std::strin
                              std::string_view what) {
   for (size_t rank = 0; rank < merge_pairs.size(); ++rank) {
     const auto& [a, b] = merge_pairs[rank];
+    if (a.empty() && b.empty()) continue;  // an empty merges line (see FromOpenAiMergesBytes)
     int32_t ia = Find(a), ib = Find(b), im = Find(a + b);
     if (ia < 0 || ib < 0 || im < 0) {
       return CorruptDataError(std::string(what) + ": merge " + std::to_string(rank) + " ('" + a + "' '" + b +
@@ -113,11 +114,16 @@ StatusOr<BpeVocabulary> BpeVocabulary::FromOpenAiMergesBytes(std::string stored_
     size_t end = nl == std::string::npos ? text.size() : nl;
     if (line_index >= 1) {
       std::vector<std::string> parts = SplitPython(std::string_view(text).substr(pos, end - pos));
-      if (parts.size() != 2) {
+      if (parts.empty()) {
+        // A short file's trailing empty line: clip turns it into an empty
+        // vocabulary entry and a merge that never applies; so does cliprt.
+        merges.emplace_back(std::string(), std::string());
+      } else if (parts.size() != 2) {
         return CorruptDataError(name + ": line " + std::to_string(line_index + 1) +
                                 " is not a merge of two symbols");
+      } else {
+        merges.emplace_back(std::move(parts[0]), std::move(parts[1]));
       }
-      merges.emplace_back(std::move(parts[0]), std::move(parts[1]));
     }
     ++line_index;
     if (nl == std::string::npos) break;

@@ -1,0 +1,89 @@
+// Fuzz target: arbitrary bytes through every tokenizer variant. The first
+// byte picks the variant, truncation policy and context length; the rest is
+// the text. Any input must give a well-formed batch or a clean Status.
+// The BPE vocabulary is a small synthetic one (OpenAI's is third-party data
+// and not committed); the SentencePiece model is the committed test model.
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tokenizer/bpe_vocabulary.h"
+#include "tokenizer/clip_bpe_tokenizer.h"
+#include "tokenizer/tokenizer.h"
+
+namespace {
+
+using namespace cliprt;
+
+constexpr TokenizerVariant kBpeVariants[] = {
+    TokenizerVariant::kOpenAiClip, TokenizerVariant::kOpenClip, TokenizerVariant::kOpenClipWhitespace,
+    TokenizerVariant::kOpenClipCanonicalize, TokenizerVariant::kHfClipSlow, TokenizerVariant::kHfClipFast};
+
+const char kMerges[] =
+    "#version: synthetic\nt h\nth e</w>\na n\nan d</w>\ni n\nin g</w>\no f</w>\nc a\nca t</w>\n"
+    "\xc4\xa0 t\ne e\nee e\neee e\n' s</w>\n";
+
+[[noreturn]] void Fail(const Status& s) {
+  std::fprintf(stderr, "fuzz_tokenizer_text setup failed: %s\n", s.ToString().c_str());
+  std::abort();
+}
+
+std::vector<std::unique_ptr<Tokenizer>> Build() {
+  std::vector<std::unique_ptr<Tokenizer>> out;
+  for (TokenizerVariant v : kBpeVariants) {
+    for (int pad_bang = 0; pad_bang < 2; ++pad_bang) {
+      for (int strict = 0; strict < 2; ++strict) {
+        auto vocab = BpeVocabulary::FromOpenAiMergesBytes(kMerges, "synthetic");
+        if (!vocab.ok()) Fail(vocab.status());
+        TokenizerOptions o;
+        o.variant = v;
+        o.hf_pad_token = pad_bang ? "!" : "";
+        o.truncation = strict ? TruncationPolicy::kStrict : TruncationPolicy::kTruncate;
+        o.context_length = strict ? 16 : 77;
+        auto t = ClipBpeTokenizer::Create(std::move(vocab).value(), o);
+        if (!t.ok()) Fail(t.status());
+        out.push_back(std::move(t).value());
+      }
+    }
+  }
+#ifdef CLIPRT_FUZZ_SPM_MODEL
+  for (TokenizerVariant v : {TokenizerVariant::kHfSiglip, TokenizerVariant::kOpenClipSiglip}) {
+    TokenizerOptions o;
+    o.variant = v;
+    auto t = CreateSentencePieceTokenizer(CLIPRT_FUZZ_SPM_MODEL, o);
+    if (!t.ok()) Fail(t.status());
+    out.push_back(std::move(t).value());
+  }
+#endif
+  return out;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  static const std::vector<std::unique_ptr<Tokenizer>> tokenizers = Build();
+  if (size == 0) return 0;
+  const Tokenizer& tok = *tokenizers[data[0] % tokenizers.size()];
+  std::string text(reinterpret_cast<const char*>(data + 1), size - 1);
+  std::vector<std::string> texts = {text, "", text.substr(0, text.size() / 2)};
+  auto batch = tok.Encode(texts);
+  if (!batch.ok()) {
+    if (tok.info().truncation != TruncationPolicy::kStrict) std::abort();  // only strict mode may refuse
+    return 0;
+  }
+  const int ctx = tok.context_length();
+  const int64_t* ids = batch->ids.data_as<int64_t>();
+  for (size_t i = 0; i < texts.size(); ++i) {
+    int32_t len = batch->lengths[i];
+    if (len < 1 || len > ctx) std::abort();
+    if (ids[i * static_cast<size_t>(ctx) + static_cast<size_t>(len) - 1] != tok.info().eos_id) std::abort();
+    for (int k = 0; k < ctx; ++k) {
+      int64_t id = ids[i * static_cast<size_t>(ctx) + static_cast<size_t>(k)];
+      if (id < 0 || id >= tok.info().vocabulary_size) std::abort();
+    }
+  }
+  return 0;
+}
