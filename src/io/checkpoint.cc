@@ -294,7 +294,9 @@ StatusOr<Checkpoint> LoadCheckpoint(const std::string& path, const LoadOptions& 
 
   // 3. Resolve the config.
   const ShapeMap shapes = ShapesOf(ck.all_tensors);
-  if (!config_path.empty()) {
+  if (!options.resolve_config) {
+    // Tensors and identity only.
+  } else if (!config_path.empty()) {
     std::shared_ptr<const MappedFile> cfg_file;
     ASSIGN_OR_RETURN(JsonValue cfg, ReadJsonFile(config_path, &cfg_file));
     if (ck.layout == "hf-folder") {
@@ -322,7 +324,7 @@ StatusOr<Checkpoint> LoadCheckpoint(const std::string& path, const LoadOptions& 
     ASSIGN_OR_RETURN(std::vector<std::string> hashes, hasher->Wait());
     for (size_t i = 0; i < hashes.size(); ++i) ck.files[i].sha256 = hashes[i];
   }
-  if (!config_path.empty()) {
+  if (!config_path.empty() && !keep.empty()) {
     FileIdentity id;
     id.path = config_path;
     id.format = "json";

@@ -49,6 +49,9 @@ struct LoadOptions {
   bool compute_sha256 = true;
   // Directory of manifests; empty → $CLIPRT_MANIFEST_DIR; none → no matching.
   std::string manifest_dir;
+  // false: load tensors and identity only (no model config), e.g. for tools
+  // that inspect arbitrary state dicts.
+  bool resolve_config = true;
   // Forces the activation of both towers (recorded as an override).
   std::optional<Activation> activation_override;
 };

@@ -187,3 +187,35 @@ TEST(ConfigDefaultsTest, MinimalHfConfigsGetTheirClassDefaults) {
 
 }  // namespace
 }  // namespace cliprt::io
+
+namespace cliprt::io {
+namespace {
+
+// Layouts torch writers produce that the small fixtures do not: 6-tuple
+// persistent ids, transposed (strided) views and offsets into a storage.
+TEST(TorchLayoutTest, HandmadeArchivesMatchTorchViewSemantics) {
+  const JsonValue expected = testing::ReadJsonFixture(testing::IoData("handmade/expected.json"));
+  ASSERT_EQ(expected.object().size(), 3u);
+  for (const auto& [name, e] : expected.object()) {
+    SCOPED_TRACE(name);
+    LoadOptions opts;
+    opts.resolve_config = false;  // a bare tensor, not a CLIP model
+    auto ck = LoadCheckpoint(testing::IoData("handmade/" + name), opts);
+    ASSERT_TRUE(ck.ok()) << ck.status().ToString();
+    const Tensor* w = ck->Find("w");
+    ASSERT_NE(w, nullptr);
+    const auto& shape = e.Find("shape")->array();
+    ASSERT_EQ(w->rank(), static_cast<int>(shape.size()));
+    for (int i = 0; i < w->rank(); ++i) EXPECT_EQ(w->dim(i), shape[i].int_value());
+    auto c = w->ToContiguousF32();
+    ASSERT_TRUE(c.ok());
+    const auto& values = e.Find("values")->array();
+    ASSERT_EQ(c->numel(), static_cast<int64_t>(values.size()));
+    for (size_t i = 0; i < values.size(); ++i) {
+      EXPECT_EQ(c->data_as<float>()[i], static_cast<float>(values[i].number())) << i;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace cliprt::io
