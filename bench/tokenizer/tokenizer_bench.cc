@@ -1,0 +1,91 @@
+// Tokens per second on the committed tokenizer corpus, single thread, per
+// variant (warm BPE cache: the steady state of a long-running process, as
+// for the Python and Rust peers in bench/compare/tokenizer_compare.py).
+//
+// Needs OpenAI's bpe_simple_vocab_16e6.txt.gz: $CLIPRT_TEST_ASSETS or
+// ../shared/assets beside the checkout.
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tokenizer/tokenizer.h"
+#include "tokenizer/tokenizer_json.h"
+
+namespace {
+
+using namespace cliprt;
+
+std::vector<std::string> LoadCorpus() {
+  std::ifstream f(CLIPRT_TOKENIZER_CORPUS);
+  std::vector<std::string> texts;
+  std::string line;
+  while (std::getline(f, line)) {
+    auto v = tokenizer_json::Parse(line, "corpus");
+    if (v.ok()) texts.push_back(v->string);
+  }
+  return texts;
+}
+
+std::string AssetPath() {
+  const char* env = std::getenv("CLIPRT_TEST_ASSETS");
+  return std::string(env ? env : CLIPRT_DEFAULT_ASSETS) + "/bpe_simple_vocab_16e6.txt.gz";
+}
+
+void RunTokenizer(benchmark::State& state, const Tokenizer& tok) {
+  static const std::vector<std::string> corpus = LoadCorpus();
+  int64_t tokens = 0;
+  for (const auto& t : corpus) {
+    auto ids = tok.EncodeUnpadded(t, nullptr);
+    if (!ids.ok()) {
+      state.SkipWithError(ids.status().ToString().c_str());
+      return;
+    }
+    tokens += static_cast<int64_t>(ids->size());
+  }
+  for (auto _ : state) {
+    for (const auto& t : corpus) {
+      auto ids = tok.EncodeUnpadded(t, nullptr);
+      benchmark::DoNotOptimize(ids);
+    }
+  }
+  state.counters["tokens_per_s"] = benchmark::Counter(static_cast<double>(tokens) * static_cast<double>(state.iterations()),
+                                                      benchmark::Counter::kIsRate);
+  state.counters["texts_per_s"] = benchmark::Counter(
+      static_cast<double>(corpus.size()) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["tokens_per_pass"] = static_cast<double>(tokens);
+}
+
+void BM_ClipBpe(benchmark::State& state, TokenizerVariant variant) {
+  TokenizerOptions o;
+  o.variant = variant;
+  auto tok = CreateClipBpeTokenizer(AssetPath(), "", o);
+  if (!tok.ok()) {
+    state.SkipWithError(tok.status().ToString().c_str());
+    return;
+  }
+  RunTokenizer(state, **tok);
+}
+
+void BM_SentencePiece(benchmark::State& state, TokenizerVariant variant) {
+  TokenizerOptions o;
+  o.variant = variant;
+  auto tok = CreateSentencePieceTokenizer(CLIPRT_TOKENIZER_SPM_MODEL, o);
+  if (!tok.ok()) {
+    state.SkipWithError(tok.status().ToString().c_str());
+    return;
+  }
+  RunTokenizer(state, **tok);
+}
+
+BENCHMARK_CAPTURE(BM_ClipBpe, openai_clip, TokenizerVariant::kOpenAiClip)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ClipBpe, open_clip, TokenizerVariant::kOpenClip)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ClipBpe, hf_clip_fast, TokenizerVariant::kHfClipFast)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_SentencePiece, hf_siglip, TokenizerVariant::kHfSiglip)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
