@@ -128,10 +128,25 @@ void PackRows(const GemmKernelEntry& e, const GemmPlan& plan, const float* x, in
       PackGemmActivationsF32(xr, ldx, rows, plan.k_padded, e.mr, reinterpret_cast<float*>(out));
       break;
     case GemmPrecision::kBF16:
+#if defined(__x86_64__) || defined(_M_X64)
+      if (e.isa == IsaLevel::kAvx512) {
+        PackGemmActivationsBF16Avx512(xr, ldx, rows, plan.k_padded, plan.k, e.mr,
+                                      reinterpret_cast<uint16_t*>(out));
+        break;
+      }
+#endif
       PackGemmActivationsBF16(xr, ldx, rows, 0, plan.k_padded, plan.k, e.mr,
                               reinterpret_cast<uint16_t*>(out));
       break;
     case GemmPrecision::kQS8:
+#if defined(__x86_64__) || defined(_M_X64)
+      if (e.isa == IsaLevel::kAvx512) {
+        ComputeGemmRowScalesQS8Avx512(xr, ldx, rows, plan.k, row_scale + row0, row_inv + row0);
+        PackGemmActivationsQS8Avx512(xr, ldx, rows, plan.k_padded, plan.k, e.mr, row_inv + row0,
+                                     out);
+        break;
+      }
+#endif
       ComputeGemmRowScalesQS8(xr, ldx, rows, plan.k, row_scale + row0, row_inv + row0);
       PackGemmActivationsQS8(xr, ldx, rows, 0, plan.k_padded, plan.k, e.mr, row_inv + row0, out);
       break;

@@ -46,4 +46,16 @@ void ComputeGemmRowScalesQS8(const float* x, int64_t ldx, int64_t rows, int64_t 
 void PackGemmActivationsQS8(const float* x, int64_t ldx, int64_t rows, int64_t k0, int64_t kcb,
                             int64_t k, int mr, const float* inv_scale, uint8_t* out);
 
+#if defined(__x86_64__) || defined(_M_X64)
+// AVX-512 versions (kernels/avx512/gemm_pack_avx512.cc) of the whole-K
+// packers (k0 = 0, kcb = k_padded): byte-identical output, run only when the
+// CPU has AVX-512.
+void PackGemmActivationsBF16Avx512(const float* x, int64_t ldx, int64_t rows, int64_t k_padded,
+                                   int64_t k, int mr, uint16_t* out);
+void ComputeGemmRowScalesQS8Avx512(const float* x, int64_t ldx, int64_t rows, int64_t k,
+                                   float* scale, float* inv_scale);
+void PackGemmActivationsQS8Avx512(const float* x, int64_t ldx, int64_t rows, int64_t k_padded,
+                                  int64_t k, int mr, const float* inv_scale, uint8_t* out);
+#endif
+
 }  // namespace cliprt::kernels

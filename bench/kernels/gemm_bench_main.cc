@@ -17,6 +17,15 @@ int GemmBenchThreads() {
   return n >= 1 && n <= 256 ? n : 2;
 }
 
+void ApplyGemmBenchTiming(benchmark::internal::Benchmark* b) {
+  const char* env = std::getenv("CLIPRT_BENCH_CPU_TIME");
+  if (env != nullptr && env[0] == '1') {
+    b->MeasureProcessCPUTime();
+  } else {
+    b->UseRealTime();
+  }
+}
+
 }  // namespace cliprt::bench
 
 int main(int argc, char** argv) {

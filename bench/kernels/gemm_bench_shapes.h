@@ -3,6 +3,8 @@
 // like. M = tokens × batch; N, K from the tower's width and MLP width.
 #pragma once
 
+#include <benchmark/benchmark.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -48,6 +50,12 @@ inline std::vector<GemmBenchShape> ClipGemmShapes() {
 
 // Benchmark threads: $CLIPRT_BENCH_THREADS, default 2 (this project's machine).
 int GemmBenchThreads();
+
+// Timing: wall-clock time by default; with CLIPRT_BENCH_CPU_TIME=1 the CPU
+// time of the whole process (all threads), which on a shared, oversubscribed
+// machine estimates the quiet-machine ratios better (GFLOPS then means GFLOP
+// per CPU-second). Passed to Benchmark::Apply.
+void ApplyGemmBenchTiming(benchmark::internal::Benchmark* b);
 
 // Registered by the per-implementation sources of gemm_bench.
 void RegisterCliprtGemmBenchmarks(const GemmBenchShape& shape, int threads);

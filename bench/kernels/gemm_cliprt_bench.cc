@@ -72,7 +72,7 @@ void RegisterCliprtGemmBenchmarks(const GemmBenchShape& shape, int threads) {
                              kernels::GemmPrecisionName(precision) + "_" +
                              IsaLevelName(ActiveIsaLevel()) + "_t" + std::to_string(threads);
     benchmark::RegisterBenchmark(name.c_str(), RunCliprtGemm, shape, precision, threads)
-        ->UseRealTime()
+        ->Apply(ApplyGemmBenchTiming)
         ->Unit(benchmark::kMicrosecond);
   }
 }

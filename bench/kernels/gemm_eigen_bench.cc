@@ -38,7 +38,7 @@ void RunEigenGemm(benchmark::State& state, GemmBenchShape shape, int threads) {
 void RegisterEigenGemmBenchmark(const GemmBenchShape& shape, int threads) {
   const std::string name = "gemm/" + shape.name + "/eigen_native_t" + std::to_string(threads);
   benchmark::RegisterBenchmark(name.c_str(), RunEigenGemm, shape, threads)
-      ->UseRealTime()
+      ->Apply(ApplyGemmBenchTiming)
       ->Unit(benchmark::kMicrosecond);
 }
 

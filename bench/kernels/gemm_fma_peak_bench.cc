@@ -84,13 +84,13 @@ void RegisterFmaPeakBenchmarks(int threads) {
   if (DetectedIsaLevel() >= IsaLevel::kAvx512) {
     benchmark::RegisterBenchmark(("fma_peak/avx512_t" + std::to_string(threads)).c_str(),
                                  RunFmaPeak, true, threads)
-        ->UseRealTime()
+        ->Apply(ApplyGemmBenchTiming)
         ->Unit(benchmark::kMicrosecond);
   }
   if (DetectedIsaLevel() >= IsaLevel::kAvx2) {
     benchmark::RegisterBenchmark(("fma_peak/avx2_t" + std::to_string(threads)).c_str(), RunFmaPeak,
                                  false, threads)
-        ->UseRealTime()
+        ->Apply(ApplyGemmBenchTiming)
         ->Unit(benchmark::kMicrosecond);
   }
 }

@@ -46,7 +46,7 @@ void RunOpenBlasGemm(benchmark::State& state, GemmBenchShape shape, int threads)
 void RegisterOpenBlasGemmBenchmark(const GemmBenchShape& shape, int threads) {
   const std::string name = "gemm/" + shape.name + "/openblas_t" + std::to_string(threads);
   benchmark::RegisterBenchmark(name.c_str(), RunOpenBlasGemm, shape, threads)
-      ->UseRealTime()
+      ->Apply(ApplyGemmBenchTiming)
       ->Unit(benchmark::kMicrosecond);
 }
 
