@@ -31,9 +31,11 @@ float AttentionDefaultScale(int64_t head_dim) {
 }
 
 size_t F32AttentionScratchFloatsPerThread(int64_t kv_len, int64_t head_dim) {
-  // Kᵀ [head_dim, kv_pad], mask bias [kv_pad], scores [kAttentionRowTile, kv_pad];
-  // kv_pad is a multiple of 32, so every region stays 128-byte aligned.
-  return static_cast<size_t>((head_dim + 1 + kAttentionRowTile) * AttentionKvPad(kv_len));
+  // Kᵀ [head_dim, kv_pad], mask bias [kv_pad], scores [kAttentionMaxRowTile,
+  // kv_pad], V copy [kv_pad, head_dim rounded up to 16]; kv_pad is a multiple
+  // of 32, so every region stays 128-byte aligned.
+  return static_cast<size_t>((head_dim + 1 + kAttentionMaxRowTile + AttentionPackedVStride(head_dim)) *
+                             AttentionKvPad(kv_len));
 }
 
 size_t F32AttentionScratchFloats(int64_t kv_len, int64_t head_dim, int num_threads) {

@@ -66,8 +66,12 @@ float AttentionDefaultScale(int64_t head_dim);
 // kv_len rounded up to the key tile (32): the row length of the packed Kᵀ.
 inline int64_t AttentionKvPad(int64_t kv_len) { return (kv_len + 31) / 32 * 32; }
 
-// Query rows per register tile of the kernels.
-inline constexpr int kAttentionRowTile = 4;
+// Most query rows per register tile of any kernel (scratch holds that many
+// score rows).
+inline constexpr int kAttentionMaxRowTile = 8;
+
+// Row stride of the packed V copy: head_dim rounded up to 16 floats.
+inline int64_t AttentionPackedVStride(int64_t head_dim) { return (head_dim + 15) / 16 * 16; }
 
 // Queries per work unit (fixed, so blocking never depends on threads).
 inline constexpr int64_t kAttentionQueryChunk = 64;

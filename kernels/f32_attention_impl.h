@@ -1,16 +1,19 @@
 // Fused multi-head attention for one (batch, head) and a range of queries,
 // written once over a vector type V and instantiated per ISA level in
-// kernels/<isa>/f32_attention_4x2v__<isa>.cc. Internal linkage (see
+// kernels/<isa>/f32_attention_<rows>x2v__<isa>.cc. Internal linkage (see
 // kernels/f32_rowops_impl.h).
 //
-// Per (batch, head) the keys are packed once into Kᵀ [head_dim, kv_pad] so the
-// score tile S[4 queries, 2 vectors of keys] is a register-blocked outer
-// product (broadcast q, vector of keys), with no horizontal sums. A block of 4
-// query rows then gets its softmax (scale, key-padding bias, causal limit, max,
-// exp, sum) and P·V (broadcast p, vector of V row), all while its score rows
-// (4 × kv_len floats) stay in L1/L2. Each output row's arithmetic depends only
-// on its own index and the fixed 4-row blocking of its 64-query chunk, never
-// on threads.
+// Per (batch, head) the keys are packed once into Kᵀ panels [head_dim, 2
+// vectors of keys] (one contiguous stream per score tile) and V into
+// contiguous rows (in the fused QKV layout V rows are 3·D floats apart, a
+// stride that maps them onto a few L1 sets). The score tile S[R queries, 2
+// vectors of keys] is a register-blocked outer product (broadcast q, vector of
+// keys), with no horizontal sums. The block of R = V::kAttnRows query rows
+// then gets its softmax (scale, key-padding bias, causal limit, max, exp, sum)
+// and P·V (broadcast p, up to V::kAttnPvVectors vectors of a V row), all while
+// its score rows (R × kv_pad floats) stay in L1/L2. Each output row's
+// arithmetic depends only on its own index and the fixed R-row blocking of
+// its 64-query chunk, never on threads.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +24,6 @@
 namespace cliprt::kernels {
 namespace {
 
-constexpr int kAttnRows = kAttentionRowTile;
 
 template <typename V, int R>
 void AttnScoresTile(const float* const* qrows, const float* kt, int64_t kv_pad, int64_t d,
@@ -30,8 +32,8 @@ void AttnScoresTile(const float* const* qrows, const float* kt, int64_t kv_pad, 
   for (int64_t j = 0; j < j_end; j += 2 * L) {
     typename V::Reg acc[R][2];
     for (int r = 0; r < R; ++r) acc[r][0] = acc[r][1] = V::Zero();
-    const float* kcol = kt + j;
-    for (int64_t c = 0; c < d; ++c, kcol += kv_pad) {
+    const float* kcol = kt + j * d;  // this tile's [d, 2L] panel, contiguous
+    for (int64_t c = 0; c < d; ++c, kcol += 2 * L) {
       const typename V::Reg k0 = V::Load(kcol);
       const typename V::Reg k1 = V::Load(kcol + L);
       for (int r = 0; r < R; ++r) {
@@ -132,7 +134,8 @@ void AttnPvRows(const float* p, int64_t kv_pad, const float* v, int64_t v_row_st
   constexpr int L = V::kLanes;
   int64_t c0 = 0;
   for (; c0 + L <= d; ) {
-    const int64_t nv = (d - c0) / L < 4 ? (d - c0) / L : 4;
+    constexpr int64_t kMaxNv = V::kAttnPvVectors;
+    const int64_t nv = (d - c0) / L < kMaxNv ? (d - c0) / L : kMaxNv;
     switch (nv) {
       case 1: AttnPvTile<V, R, 1>(p, kv_pad, v, v_row_stride, j_end, c0, orows, inv); break;
       case 2: AttnPvTile<V, R, 2>(p, kv_pad, v, v_row_stride, j_end, c0, orows, inv); break;
@@ -146,7 +149,8 @@ void AttnPvRows(const float* p, int64_t kv_pad, const float* v, int64_t v_row_st
 
 template <typename V, int R>
 void AttnRowBlock(const F32AttentionArgs& a, int64_t b, int64_t h, int64_t i0, const float* kt,
-                  const float* bias, int64_t kv_pad, float* scores) {
+                  const float* bias, int64_t kv_pad, float* scores, const float* vp,
+                  int64_t vp_stride) {
   const int64_t d = a.head_dim;
   const float* qrows[R];
   float* orows[R];
@@ -165,12 +169,26 @@ void AttnRowBlock(const F32AttentionArgs& a, int64_t b, int64_t h, int64_t i0, c
     if (a.causal && i0 + r + 1 < limit) limit = i0 + r + 1;
     inv[r] = AttnSoftmaxRow<V>(scores + r * kv_pad, bias, a.scale, limit, j_end);
   }
-  const float* v = a.v + b * a.v_batch_stride + h * d;
-  AttnPvRows<V, R>(scores, kv_pad, v, a.v_row_stride, j_end, d, orows, inv);
+  AttnPvRows<V, R>(scores, kv_pad, vp, vp_stride, j_end, d, orows, inv);
 }
 
-// Queries [q_begin, q_end) of (b, h). When pack_kv is set, first packs Kᵀ and
-// the key-padding bias of (b, h) into the scratch; otherwise reuses the ones
+// The last rows of a chunk (fewer than V::kAttnRows): a tile of exactly that
+// many rows, so each row's arithmetic is the same as in a full tile.
+template <typename V, int R>
+void AttnTailBlock(int rows, const F32AttentionArgs& a, int64_t b, int64_t h, int64_t i0,
+                   const float* kt, const float* bias, int64_t kv_pad, float* scores,
+                   const float* vp, int64_t vp_stride) {
+  if constexpr (R >= 1) {
+    if (rows == R) {
+      AttnRowBlock<V, R>(a, b, h, i0, kt, bias, kv_pad, scores, vp, vp_stride);
+    } else {
+      AttnTailBlock<V, R - 1>(rows, a, b, h, i0, kt, bias, kv_pad, scores, vp, vp_stride);
+    }
+  }
+}
+
+// Queries [q_begin, q_end) of (b, h). When pack_kv is set, first packs Kᵀ, V
+// and the key-padding bias of (b, h) into the scratch; otherwise reuses the ones
 // the previous call for the same (b, h) left there.
 template <typename V>
 void AttentionQueries(const F32AttentionArgs& a, int64_t b, int64_t h, int64_t q_begin,
@@ -180,30 +198,47 @@ void AttentionQueries(const F32AttentionArgs& a, int64_t b, int64_t h, int64_t q
   float* kt = scratch;
   float* bias = kt + d * kv_pad;
   float* scores = bias + kv_pad;
+  float* vp = scores + kAttentionMaxRowTile * kv_pad;
+  const int64_t vp_stride = AttentionPackedVStride(d);
   if (pack_kv) {
     const float kNegInf = -std::numeric_limits<float>::infinity();
+    // Kᵀ in panels of T = 2L keys: panel p = [d, T] at kt + p·d·T, so the
+    // score tile reads one contiguous stream. Zeros beyond kv_len.
+    constexpr int64_t T = 2 * V::kLanes;
     const float* k = a.k + b * a.k_batch_stride + h * d;
-    for (int64_t j = 0; j < a.kv_len; ++j) {
-      const float* krow = k + j * a.k_row_stride;
-      for (int64_t c = 0; c < d; ++c) kt[c * kv_pad + j] = krow[c];
+    for (int64_t j0 = 0; j0 < kv_pad; j0 += T) {
+      float* panel = kt + j0 * d;
+      const int64_t keys = a.kv_len - j0 < T ? (a.kv_len - j0 > 0 ? a.kv_len - j0 : 0) : T;
+      for (int64_t t = 0; t < keys; ++t) {
+        const float* krow = k + (j0 + t) * a.k_row_stride;
+        for (int64_t c = 0; c < d; ++c) panel[c * T + t] = krow[c];
+      }
+      for (int64_t c = 0; c < d; ++c)
+        for (int64_t t = keys; t < T; ++t) panel[c * T + t] = 0.0f;
     }
-    for (int64_t c = 0; c < d; ++c)
-      for (int64_t j = a.kv_len; j < kv_pad; ++j) kt[c * kv_pad + j] = 0.0f;
+    // V rows copied contiguously: in the fused QKV layout consecutive rows
+    // are 3·D floats apart, a stride that maps them onto a few L1 sets.
+    const float* v = a.v + b * a.v_batch_stride + h * d;
+    for (int64_t j = 0; j < a.kv_len; ++j) {
+      const float* src = v + j * a.v_row_stride;
+      float* dst = vp + j * vp_stride;
+      for (int64_t c = 0; c < d; ++c) dst[c] = src[c];
+    }
     const uint8_t* mask =
         a.key_padding_mask != nullptr ? a.key_padding_mask + b * a.mask_batch_stride : nullptr;
     for (int64_t j = 0; j < kv_pad; ++j) {
       bias[j] = (j >= a.kv_len || (mask != nullptr && mask[j] != 0)) ? kNegInf : 0.0f;
     }
   }
+  constexpr int R = V::kAttnRows;
+  static_assert(R <= kAttentionMaxRowTile, "scratch holds kAttentionMaxRowTile score rows");
   int64_t i0 = q_begin;
-  for (; i0 + kAttnRows <= q_end; i0 += kAttnRows) {
-    AttnRowBlock<V, kAttnRows>(a, b, h, i0, kt, bias, kv_pad, scores);
+  for (; i0 + R <= q_end; i0 += R) {
+    AttnRowBlock<V, R>(a, b, h, i0, kt, bias, kv_pad, scores, vp, vp_stride);
   }
-  switch (q_end - i0) {
-    case 1: AttnRowBlock<V, 1>(a, b, h, i0, kt, bias, kv_pad, scores); break;
-    case 2: AttnRowBlock<V, 2>(a, b, h, i0, kt, bias, kv_pad, scores); break;
-    case 3: AttnRowBlock<V, 3>(a, b, h, i0, kt, bias, kv_pad, scores); break;
-    default: break;
+  if (i0 < q_end) {
+    AttnTailBlock<V, R - 1>(static_cast<int>(q_end - i0), a, b, h, i0, kt, bias, kv_pad, scores,
+                            vp, vp_stride);
   }
 }
 

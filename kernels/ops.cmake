@@ -27,5 +27,5 @@ cliprt_isa_sources(cliprt_objects AVX512
   ${_ops}/avx512/f32_softmax__avx512.cc
   ${_ops}/avx512/f32_l2_normalize__avx512.cc
   ${_ops}/avx512/f32_activations__avx512.cc
-  ${_ops}/avx512/f32_attention_4x2v__avx512.cc)
+  ${_ops}/avx512/f32_attention_6x2v__avx512.cc)
 unset(_ops)

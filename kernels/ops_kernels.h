@@ -23,7 +23,7 @@ using F32AttentionQueriesFn = void (*)(const F32AttentionArgs& args, int64_t b, 
                                        int64_t q_begin, int64_t q_end, bool pack_kv,
                                        float* scratch);
 
-#define CLIPRT_DECLARE_OPS_KERNELS(isa)                                                       \
+#define CLIPRT_DECLARE_OPS_KERNELS(isa, attention_tile)                                      \
   void f32_layernorm__##isa(int64_t n, const float* x, const float* gamma, const float* beta, \
                             float eps, float* y);                                             \
   void f32_softmax__##isa(int64_t n, const float* x, float* y);                               \
@@ -32,12 +32,14 @@ using F32AttentionQueriesFn = void (*)(const F32AttentionArgs& args, int64_t b, 
   void f32_quick_gelu__##isa(int64_t n, const float* x, float* y);                            \
   void f32_relu__##isa(int64_t n, const float* x, float* y);                                  \
   void f32_l2_normalize__##isa(int64_t n, const float* x, float eps, float* y);               \
-  void f32_attention_4x2v__##isa(const F32AttentionArgs& args, int64_t b, int64_t h,          \
-                                 int64_t q_begin, int64_t q_end, bool pack_kv, float* scratch);
+  void f32_attention_##attention_tile##__##isa(const F32AttentionArgs& args, int64_t b,      \
+                                               int64_t h, int64_t q_begin, int64_t q_end,     \
+                                               bool pack_kv, float* scratch);
 
-CLIPRT_DECLARE_OPS_KERNELS(scalar)
-CLIPRT_DECLARE_OPS_KERNELS(avx2)
-CLIPRT_DECLARE_OPS_KERNELS(avx512)
+// Attention tiles: query rows × key vectors, sized to each register file.
+CLIPRT_DECLARE_OPS_KERNELS(scalar, 4x2v)
+CLIPRT_DECLARE_OPS_KERNELS(avx2, 4x2v)
+CLIPRT_DECLARE_OPS_KERNELS(avx512, 6x2v)
 
 #undef CLIPRT_DECLARE_OPS_KERNELS
 

@@ -32,6 +32,10 @@ struct VecF32 {
   using Reg = __m256;
   static constexpr int kLanes = 8;
   static constexpr const char* kIsaName = "avx2";
+  // Attention tile: query rows × (2 key vectors | up to kAttnPvVectors of V),
+  // sized to the register file.
+  static constexpr int kAttnRows = 4;
+  static constexpr int kAttnPvVectors = 2;
 
   static Reg Zero() { return _mm256_setzero_ps(); }
   static Reg Set1(float v) { return _mm256_set1_ps(v); }

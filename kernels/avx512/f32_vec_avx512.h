@@ -31,6 +31,10 @@ struct VecF32 {
   using Reg = __m512;
   static constexpr int kLanes = 16;
   static constexpr const char* kIsaName = "avx512";
+  // Attention tile: query rows × (2 key vectors | up to kAttnPvVectors of V),
+  // sized to the register file.
+  static constexpr int kAttnRows = 6;
+  static constexpr int kAttnPvVectors = 4;
 
   static Reg Zero() { return _mm512_setzero_ps(); }
   static Reg Set1(float v) { return _mm512_set1_ps(v); }

@@ -13,6 +13,10 @@ struct VecF32 {
   using Reg = float;
   static constexpr int kLanes = 1;
   static constexpr const char* kIsaName = "scalar";
+  // Attention tile: query rows × (2 key vectors | up to kAttnPvVectors of V),
+  // sized to the register file.
+  static constexpr int kAttnRows = 4;
+  static constexpr int kAttnPvVectors = 4;
 
   static Reg Zero() { return 0.0f; }
   static Reg Set1(float v) { return v; }
