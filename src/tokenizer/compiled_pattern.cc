@@ -1,5 +1,8 @@
 #include "tokenizer/compiled_pattern.h"
 
+#include <algorithm>
+#include <vector>
+
 namespace cliprt {
 namespace {
 
@@ -10,50 +13,156 @@ bool SetContains(const unicode::CompiledPattern& p, const unicode::PatternSet& s
   return set.negate ? !in : in;
 }
 
-bool MatchItems(const unicode::CompiledPattern& p, const unicode::PatternItem* items, size_t count,
-                std::u32string_view text, size_t pos, size_t* end) {
-  if (count == 0) {
-    *end = pos;
-    return true;
+// Code points split into classes that no set tells apart (the classic regex
+// compilation trick): one binary search per character instead of one per
+// set tested, then set membership is a bit test.
+class PatternIndex {
+ public:
+  explicit PatternIndex(const unicode::CompiledPattern& p) : pattern_(p) {
+    size_t sets = 0;
+    for (size_t a = 0; a < p.alternative_count; ++a) {
+      const auto& alt = p.alternatives[a];
+      for (size_t i = 0; i < alt.item_count; ++i) {
+        sets = std::max<size_t>(sets, p.items[alt.item_offset + i].set + 1u);
+      }
+    }
+    words_ = (sets + 63) / 64;
+    std::vector<uint32_t> cuts = {0};
+    bool space = false, word = false;
+    for (size_t s = 0; s < sets; ++s) {
+      const auto& set = p.sets[s];
+      for (size_t r = 0; r < set.range_count; ++r) {
+        cuts.push_back(p.ranges[set.range_offset + r].first);
+        cuts.push_back(p.ranges[set.range_offset + r].last + 1);
+      }
+      space |= (set.categories & 1) != 0;
+      word |= (set.categories & 2) != 0;
+    }
+    auto add_table = [&](const unicode::CodeRange* t, size_t n) {
+      for (size_t r = 0; r < n; ++r) {
+        cuts.push_back(t[r].first);
+        cuts.push_back(t[r].last + 1);
+      }
+    };
+    if (space) add_table(unicode::kPySpace, unicode::kPySpaceSize);
+    if (word) add_table(unicode::kPyWord, unicode::kPyWordSize);
+    // The ASCII fast paths of IsPySpace / IsPyWord are not in the tables.
+    for (uint32_t c = 0; c <= 0x80; ++c) cuts.push_back(c);
+    std::sort(cuts.begin(), cuts.end());
+    cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+    starts_ = cuts;
+    bits_.assign(starts_.size() * words_, 0);
+    for (size_t k = 0; k < starts_.size(); ++k) {
+      for (size_t s = 0; s < sets; ++s) {
+        if (SetContains(p, p.sets[s], starts_[k])) bits_[k * words_ + s / 64] |= uint64_t{1} << (s % 64);
+      }
+    }
+    // Per class, the alternatives whose first item can match a character of
+    // that class; alternatives starting with '.', '^' or an optional item
+    // are always tried.
+    alt_words_ = (p.alternative_count + 63) / 64;
+    first_.assign(starts_.size() * alt_words_, 0);
+    always_.assign(alt_words_, 0);
+    for (size_t a = 0; a < p.alternative_count; ++a) {
+      const auto& alt = p.alternatives[a];
+      const unicode::PatternItem* first = alt.item_count ? &p.items[alt.item_offset] : nullptr;
+      if (first == nullptr || first->kind != 0 || first->optional) {
+        always_[a / 64] |= uint64_t{1} << (a % 64);
+        continue;
+      }
+      for (size_t k = 0; k < starts_.size(); ++k) {
+        if (InSet(static_cast<uint32_t>(k), first->set)) first_[k * alt_words_ + a / 64] |= uint64_t{1} << (a % 64);
+      }
+    }
   }
-  const unicode::PatternItem& item = items[0];
-  bool matched_here = false;
-  size_t next = pos;
-  switch (item.kind) {
-    case 0:
-      matched_here = pos < text.size() && SetContains(p, p.sets[item.set], text[pos]);
-      next = pos + 1;
-      break;
-    case 1:
-      matched_here = pos < text.size() && text[pos] != '\n';
-      next = pos + 1;
-      break;
-    default:  // '^'
-      matched_here = pos == 0;
-      next = pos;
-      break;
+
+  uint32_t ClassOf(uint32_t cp) const {
+    if (cp < 0x80) return cp;  // starts_[cp] == cp for ASCII
+    return static_cast<uint32_t>(std::upper_bound(starts_.begin(), starts_.end(), cp) - starts_.begin() - 1);
   }
-  if (matched_here && MatchItems(p, items + 1, count - 1, text, next, end)) return true;
-  if (item.optional != 0) return MatchItems(p, items + 1, count - 1, text, pos, end);
-  return false;
+  bool InSet(uint32_t cls, uint16_t set) const {
+    return (bits_[cls * words_ + set / 64] >> (set % 64)) & 1;
+  }
+
+  bool MatchItems(const unicode::PatternItem* items, size_t count, std::u32string_view text,
+                  const std::vector<uint32_t>& classes, size_t base, size_t pos, size_t* end) const {
+    if (count == 0) {
+      *end = pos;
+      return true;
+    }
+    const unicode::PatternItem& item = items[0];
+    bool here = false;
+    size_t next = pos;
+    switch (item.kind) {
+      case 0:
+        here = pos < text.size() && InSet(classes[pos - base], item.set);
+        next = pos + 1;
+        break;
+      case 1:
+        here = pos < text.size() && text[pos] != '\n';
+        next = pos + 1;
+        break;
+      default:
+        here = pos == 0;
+        break;
+    }
+    if (here && MatchItems(items + 1, count - 1, text, classes, base, next, end)) return true;
+    if (item.optional != 0) return MatchItems(items + 1, count - 1, text, classes, base, pos, end);
+    return false;
+  }
+
+  bool Search(std::u32string_view text, size_t from, PatternMatch* match) const {
+    std::vector<uint32_t> classes(text.size() - std::min(from, text.size()));
+    for (size_t i = from; i < text.size(); ++i) classes[i - from] = ClassOf(text[i]);
+    for (size_t pos = from; pos <= text.size(); ++pos) {
+      for (size_t w = 0; w < alt_words_; ++w) {
+        uint64_t mask = always_[w];
+        if (pos < text.size()) mask |= first_[classes[pos - from] * alt_words_ + w];
+        while (mask != 0) {
+          size_t a = w * 64 + static_cast<size_t>(__builtin_ctzll(mask));
+          mask &= mask - 1;
+          const auto& alt = pattern_.alternatives[a];
+          size_t end = 0;
+          if (MatchItems(pattern_.items + alt.item_offset, alt.item_count, text, classes, from, pos, &end)) {
+            match->begin = pos;
+            match->end = end;
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+ private:
+  const unicode::CompiledPattern& pattern_;
+  size_t words_ = 1;
+  std::vector<uint32_t> starts_;  // first code point of each class
+  std::vector<uint64_t> bits_;    // class x set membership
+  size_t alt_words_ = 1;
+  std::vector<uint64_t> first_;   // class x alternatives that may start there
+  std::vector<uint64_t> always_;  // alternatives tried at every position
+};
+
+const PatternIndex& IndexFor(const unicode::CompiledPattern& p) {
+  static const PatternIndex badness(unicode::kBadnessPattern);
+  static const PatternIndex altered(unicode::kAlteredUtf8Pattern);
+  static const PatternIndex lossy(unicode::kLossyUtf8Pattern);
+  if (&p == &unicode::kAlteredUtf8Pattern) return altered;
+  if (&p == &unicode::kLossyUtf8Pattern) return lossy;
+  return badness;
 }
 
 }  // namespace
 
 bool SearchPattern(const unicode::CompiledPattern& pattern, std::u32string_view text, size_t from,
                    PatternMatch* match) {
-  for (size_t pos = from; pos <= text.size(); ++pos) {
-    for (size_t a = 0; a < pattern.alternative_count; ++a) {
-      const unicode::PatternAlternative& alt = pattern.alternatives[a];
-      size_t end = 0;
-      if (MatchItems(pattern, pattern.items + alt.item_offset, alt.item_count, text, pos, &end)) {
-        match->begin = pos;
-        match->end = end;
-        return true;
-      }
-    }
+  if (&pattern != &unicode::kBadnessPattern && &pattern != &unicode::kAlteredUtf8Pattern &&
+      &pattern != &unicode::kLossyUtf8Pattern) {
+    PatternIndex index(pattern);
+    return index.Search(text, from, match);
   }
-  return false;
+  return IndexFor(pattern).Search(text, from, match);
 }
 
 }  // namespace cliprt
