@@ -2,6 +2,7 @@
 // against the double-precision references in kernels/ref/f32_ops_ref.h.
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <vector>
 
@@ -263,6 +264,15 @@ TEST(OpsArgumentsTest, BadArgumentsAreErrorsNamingTheProblem) {
 
 TEST(OpsDispatchTest, ActiveTableFollowsActiveIsaLevel) {
   EXPECT_EQ(ActiveOpsKernels().isa, ActiveIsaLevel());
+  // Under CLIPRT_ISA=<level> (ctest runs ops_test_forced_<level>) the table
+  // is that level whenever the CPU has it.
+  if (const char* forced = std::getenv("CLIPRT_ISA")) {
+    auto level = ParseIsaLevel(forced);
+    ASSERT_TRUE(level.ok()) << forced;
+    if (static_cast<int>(*level) <= static_cast<int>(DetectedIsaLevel())) {
+      EXPECT_EQ(ActiveOpsKernels().isa, *level) << "CLIPRT_ISA=" << forced;
+    }
+  }
   EXPECT_NE(OpsKernelsForIsa(IsaLevel::kScalar), nullptr);
   for (IsaLevel level : testing::kAllLevels) {
     const OpsKernels* t = OpsKernelsForIsa(level);
