@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "tokenizer/unicode_tables.h"
 
@@ -107,10 +108,38 @@ CodePoints ContextFreeLower(std::u32string_view text) {
   return out;
 }
 
+namespace {
+
+// Bitmap of code points that NFC can never change in any context: starters
+// (class 0) without a canonical decomposition that are never the second half
+// of a composition (and not Hangul vowel / trailing jamo). A string made of
+// them is already NFC.
+const std::vector<uint64_t>& NfcInertBitmap() {
+  static const std::vector<uint64_t> bitmap = [] {
+    std::vector<uint64_t> bits(0x110000 / 64, ~uint64_t{0});
+    auto clear = [&](uint32_t cp) { bits[cp / 64] &= ~(uint64_t{1} << (cp % 64)); };
+    for (size_t i = 0; i < unicode::kCombiningClassSize; ++i) {
+      for (uint32_t cp = unicode::kCombiningClass[i].first; cp <= unicode::kCombiningClass[i].last; ++cp) clear(cp);
+    }
+    for (size_t i = 0; i < unicode::kCanonicalDecompositionSize; ++i) clear(unicode::kCanonicalDecomposition[i].cp);
+    for (size_t i = 0; i < unicode::kCompositionSize; ++i) clear(unicode::kComposition[i].second);
+    for (uint32_t cp = kSBase; cp < kSBase + kSCount; ++cp) clear(cp);
+    for (uint32_t cp = kVBase; cp < kVBase + kVCount; ++cp) clear(cp);
+    for (uint32_t cp = kTBase; cp < kTBase + kTCount; ++cp) clear(cp);
+    return bits;
+  }();
+  return bitmap;
+}
+
+}  // namespace
+
 bool IsNfcQuickYes(std::u32string_view text) {
-  // Below U+0300 every code point is NFC-stable and a starter.
+  const std::vector<uint64_t>* bitmap = nullptr;
   for (uint32_t cp : text) {
-    if (cp >= 0x300) return false;
+    if (cp < 0x300) continue;  // below U+0300 every code point is inert
+    if (cp >= 0x110000) return false;
+    if (bitmap == nullptr) bitmap = &NfcInertBitmap();
+    if (((*bitmap)[cp / 64] >> (cp % 64) & 1) == 0) return false;
   }
   return true;
 }
