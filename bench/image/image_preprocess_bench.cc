@@ -91,6 +91,20 @@ void BM_DecodePreprocess(benchmark::State& state) {
 }
 BENCHMARK(BM_DecodePreprocess)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// One call: JPEG rows stream into the horizontal resize pass (same pixels).
+void BM_PreprocessEncoded(benchmark::State& state) {
+  const std::vector<uint8_t>& jpg = Jpeg(static_cast<int>(state.range(0)));
+  const PreprocessConfig config = OpenAIPreset(224);
+  std::vector<float> out(3 * 224 * 224);
+  for (auto _ : state) {
+    cliprt::Status s = PreprocessEncodedInto(jpg.data(), jpg.size(), DecodeOptions{}, config, out.data(), out.size());
+    benchmark::DoNotOptimize(out.data());
+    if (!s.ok()) { state.SkipWithError(s.ToString().c_str()); return; }
+  }
+  state.SetLabel(state.range(0) == 0 ? "1MP jpeg" : "12MP jpeg");
+}
+BENCHMARK(BM_PreprocessEncoded)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 void BM_DecodeOnly(benchmark::State& state) {
   const std::vector<uint8_t>& jpg = Jpeg(static_cast<int>(state.range(0)));
   for (auto _ : state) {

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include <jpeglib.h>
 #include <jerror.h>
@@ -134,6 +135,68 @@ bool Run(Decoder& d, const uint8_t* data, size_t size, bool header_only, int64_t
   return true;
 }
 
+constexpr int kBandRows = 16;
+
+// Streaming counterpart of Run(): same libjpeg settings, rows delivered in
+// bands of kBandRows to `sink`. `band` and `sink_status` belong to the caller
+// so no C++ object with a destructor lives in this frame across libjpeg calls.
+bool RunRows(Decoder& d, const uint8_t* data, size_t size, int64_t max_pixels, std::vector<uint8_t>* band,
+             ImageMode* mode, FunctionRef<Status(const uint8_t*, int, int)> sink, std::string* error,
+             Status* sink_status) {
+  if (int code = setjmp(d.err.jump)) {
+    if (code != 3) *error = d.err.message;
+    jpeg_destroy_decompress(&d.cinfo);
+    return false;
+  }
+  jpeg_create_decompress(&d.cinfo);
+  d.src.init_source = InitSource;
+  d.src.fill_input_buffer = FillInput;
+  d.src.skip_input_data = SkipInput;
+  d.src.resync_to_restart = jpeg_resync_to_restart;
+  d.src.term_source = TermSource;
+  d.src.next_input_byte = data;
+  d.src.bytes_in_buffer = size;
+  d.cinfo.src = &d.src;
+  d.progress.progress_monitor = OnProgress;
+  d.cinfo.progress = &d.progress;
+  jpeg_read_header(&d.cinfo, TRUE);
+  const int64_t w = d.cinfo.image_width, h = d.cinfo.image_height;
+  if (d.cinfo.num_components == 1) {
+    *mode = ImageMode::kL;
+    d.cinfo.out_color_space = JCS_GRAYSCALE;
+  } else if (d.cinfo.num_components == 3) {
+    *mode = ImageMode::kRGB;
+    d.cinfo.out_color_space = JCS_RGB;
+  } else {
+    *error = "streaming decode supports 1- and 3-component JPEGs only";
+    longjmp(d.err.jump, 3);
+  }
+  if (w <= 0 || h <= 0 || w * h > max_pixels) {
+    *error = "JPEG of " + std::to_string(w) + "x" + std::to_string(h) + " pixels exceeds the limit of " +
+             std::to_string(max_pixels) + " pixels";
+    longjmp(d.err.jump, 3);
+  }
+  const size_t row = static_cast<size_t>(w) * static_cast<size_t>(d.cinfo.num_components);
+  band->resize(row * kBandRows);
+  jpeg_start_decompress(&d.cinfo);
+  while (d.cinfo.output_scanline < d.cinfo.output_height) {
+    const int first = static_cast<int>(d.cinfo.output_scanline);
+    int got = 0;
+    while (got < kBandRows && d.cinfo.output_scanline < d.cinfo.output_height) {
+      JSAMPROW rowp = band->data() + static_cast<size_t>(got) * row;
+      got += static_cast<int>(jpeg_read_scanlines(&d.cinfo, &rowp, 1));
+    }
+    *sink_status = sink(band->data(), first, got);
+    if (!sink_status->ok()) {
+      jpeg_destroy_decompress(&d.cinfo);
+      return false;
+    }
+  }
+  jpeg_finish_decompress(&d.cinfo);
+  jpeg_destroy_decompress(&d.cinfo);
+  return true;
+}
+
 uint16_t Read16(const uint8_t* p, bool le) { return le ? (p[0] | (p[1] << 8)) : ((p[0] << 8) | p[1]); }
 uint32_t Read32(const uint8_t* p, bool le) {
   return le ? (uint32_t{p[0]} | (uint32_t{p[1]} << 8) | (uint32_t{p[2]} << 16) | (uint32_t{p[3]} << 24))
@@ -182,6 +245,19 @@ int JpegExifOrientation(const uint8_t* data, size_t size) {
     pos += 2 + len;
   }
   return 1;
+}
+
+Status DecodeJpegRows(const uint8_t* data, size_t size, int64_t max_pixels, ImageMode* mode_out,
+                      FunctionRef<Status(const uint8_t*, int, int)> sink) {
+  Decoder d;
+  std::vector<uint8_t> band;
+  std::string error;
+  Status sink_status;
+  if (!RunRows(d, data, size, max_pixels, &band, mode_out, sink, &error, &sink_status)) {
+    if (!sink_status.ok()) return sink_status;
+    return CorruptDataError("JPEG: " + error);
+  }
+  return Status::Ok();
 }
 
 StatusOr<JpegHeader> ReadJpegHeader(const uint8_t* data, size_t size) {

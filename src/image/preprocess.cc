@@ -304,38 +304,50 @@ StatusOr<Image> PreprocessToRGB(const Image& src, const PreprocessConfig& c, Pre
     cur = &img;
   }
   if (c.do_resize) {
-    int64_t w = cur->width, h = cur->height;
-    switch (c.resize_mode) {
-      case ResizeMode::kShortest:
-        if (c.crop_rule == CropRule::kTorchvision && c.out_height != c.out_width) {
-          KeepRatioSize(cur->width, cur->height, c.out_height, c.out_width, false, &w, &h);
-        } else {
-          ShortestEdgeSize(cur->width, cur->height, c.shortest_edge, &w, &h);
-        }
-        break;
-      case ResizeMode::kLongest:
-        KeepRatioSize(cur->width, cur->height, c.out_height, c.out_width, true, &w, &h);
-        break;
-      case ResizeMode::kSquash:
-        w = c.out_width;
-        h = c.out_height;
-        break;
-    }
-    if (w < 1 || h < 1) {
-      return InvalidArgumentError("image of " + std::to_string(src.width) + "x" + std::to_string(src.height) +
-                                  " resizes to an empty " + std::to_string(w) + "x" + std::to_string(h));
-    }
-    if (w > (int64_t{1} << 30) || h > (int64_t{1} << 30) || w * h > c.max_resized_pixels) {
-      return ResourceExhaustedError("image of " + std::to_string(src.width) + "x" + std::to_string(src.height) +
-                                    " would be resized to " + std::to_string(w) + "x" + std::to_string(h) +
-                                    ", more than max_resized_pixels = " + std::to_string(c.max_resized_pixels));
-    }
+    int w = 0, h = 0;
+    RETURN_IF_ERROR(PreprocessResizeTarget(cur->width, cur->height, c, &w, &h));
     if (w != cur->width || h != cur->height) {
-      ASSIGN_OR_RETURN(img, PillowResize(*cur, static_cast<int>(w), static_cast<int>(h), c.interpolation));
+      ASSIGN_OR_RETURN(img, PillowResize(*cur, w, h, c.interpolation));
       cur = &img;
     }
   }
   if (cur == &src) img = src;  // no resize happened: the crop below needs an owned image
+  return PreprocessFinishResized(std::move(img), c, rec);
+}
+
+Status PreprocessResizeTarget(int width, int height, const PreprocessConfig& c, int* out_w, int* out_h) {
+  int64_t w = width, h = height;
+  switch (c.resize_mode) {
+    case ResizeMode::kShortest:
+      if (c.crop_rule == CropRule::kTorchvision && c.out_height != c.out_width) {
+        KeepRatioSize(width, height, c.out_height, c.out_width, false, &w, &h);
+      } else {
+        ShortestEdgeSize(width, height, c.shortest_edge, &w, &h);
+      }
+      break;
+    case ResizeMode::kLongest:
+      KeepRatioSize(width, height, c.out_height, c.out_width, true, &w, &h);
+      break;
+    case ResizeMode::kSquash:
+      w = c.out_width;
+      h = c.out_height;
+      break;
+  }
+  if (w < 1 || h < 1) {
+    return InvalidArgumentError("image of " + std::to_string(width) + "x" + std::to_string(height) +
+                                " resizes to an empty " + std::to_string(w) + "x" + std::to_string(h));
+  }
+  if (w > (int64_t{1} << 30) || h > (int64_t{1} << 30) || w * h > c.max_resized_pixels) {
+    return ResourceExhaustedError("image of " + std::to_string(width) + "x" + std::to_string(height) +
+                                  " would be resized to " + std::to_string(w) + "x" + std::to_string(h) +
+                                  ", more than max_resized_pixels = " + std::to_string(c.max_resized_pixels));
+  }
+  *out_w = static_cast<int>(w);
+  *out_h = static_cast<int>(h);
+  return Status::Ok();
+}
+
+StatusOr<Image> PreprocessFinishResized(Image img, const PreprocessConfig& c, PreprocessRecord& rec) {
   rec.resized_width = img.width;
   rec.resized_height = img.height;
   if (c.do_center_crop || img.width != c.out_width || img.height != c.out_height) {
@@ -346,22 +358,17 @@ StatusOr<Image> PreprocessToRGB(const Image& src, const PreprocessConfig& c, Pre
       img = HfCenterCrop(img, c.out_height, c.out_width, &rec.crop_top, &rec.crop_left);
     }
   }
-  if (!rec.converted_before_resize) img = ConvertToRGB(img);
+  // HF converts before resizing; images reaching here unconverted in that
+  // order have no alpha (L from the streaming JPEG path), for which
+  // conversion commutes with resize and crop.
+  if (img.mode != ImageMode::kRGB) img = ConvertToRGB(img);
   if (img.width != c.out_width || img.height != c.out_height) {
     return InternalError("preprocess produced " + std::to_string(img.width) + "x" + std::to_string(img.height));
   }
   return img;
 }
 
-Status PreprocessInto(const Image& src, const PreprocessConfig& c, float* out, size_t out_floats,
-                      PreprocessRecord* record) {
-  if (out == nullptr) return InvalidArgumentError("preprocess output buffer is null");
-  const size_t plane = static_cast<size_t>(c.out_height) * static_cast<size_t>(c.out_width);
-  if (out_floats < 3 * plane) {
-    return InvalidArgumentError("preprocess output buffer holds " + std::to_string(out_floats) + " floats, needs " +
-                                std::to_string(3 * plane));
-  }
-  ASSIGN_OR_RETURN(Image rgb, PreprocessToRGB(src, c, record));
+Status NormalizeInto(const Image& rgb, const PreprocessConfig& c, float* out) {
   // Each output value depends only on (channel, byte): a 256-entry table per
   // channel computed with the reference's exact float operations.
   float lut[3][256];
@@ -377,6 +384,7 @@ Status PreprocessInto(const Image& src, const PreprocessConfig& c, float* out, s
       lut[ch][v] = x;
     }
   }
+  const size_t plane = static_cast<size_t>(rgb.width) * static_cast<size_t>(rgb.height);
   const uint8_t* p = rgb.pixels.data();
   float* r = out;
   float* g = out + plane;
@@ -387,6 +395,18 @@ Status PreprocessInto(const Image& src, const PreprocessConfig& c, float* out, s
     b[i] = lut[2][p[3 * i + 2]];
   }
   return Status::Ok();
+}
+
+Status PreprocessInto(const Image& src, const PreprocessConfig& c, float* out, size_t out_floats,
+                      PreprocessRecord* record) {
+  if (out == nullptr) return InvalidArgumentError("preprocess output buffer is null");
+  const size_t plane = static_cast<size_t>(c.out_height) * static_cast<size_t>(c.out_width);
+  if (out_floats < 3 * plane) {
+    return InvalidArgumentError("preprocess output buffer holds " + std::to_string(out_floats) + " floats, needs " +
+                                std::to_string(3 * plane));
+  }
+  ASSIGN_OR_RETURN(Image rgb, PreprocessToRGB(src, c, record));
+  return NormalizeInto(rgb, c, out);
 }
 
 StatusOr<Tensor> Preprocess(const Image& img, const PreprocessConfig& c, PreprocessRecord* record) {

@@ -116,6 +116,22 @@ StatusOr<Tensor> Preprocess(const Image& img, const PreprocessConfig& config, Pr
 // The 8-bit RGB image right before ToTensor (for tests and debugging).
 StatusOr<Image> PreprocessToRGB(const Image& img, const PreprocessConfig& config, PreprocessRecord* record = nullptr);
 
+// Decode + preprocess in one call. For baseline/progressive RGB or gray
+// JPEGs whose Pillow resize runs the horizontal pass first (everything but
+// very tall images), rows go from libjpeg-turbo straight into the horizontal
+// pass, so the full-size image is never stored: same pixels, less memory
+// traffic. Other inputs take DecodeImage + PreprocessInto.
+struct DecodeOptions;
+Status PreprocessEncodedInto(const uint8_t* data, size_t size, const DecodeOptions& decode,
+                             const PreprocessConfig& config, float* out, size_t out_floats,
+                             PreprocessRecord* record = nullptr);
+
+// Stages of the pipeline, shared by the decoded-image and streaming paths.
+Status PreprocessResizeTarget(int width, int height, const PreprocessConfig& config, int* out_w, int* out_h);
+StatusOr<Image> PreprocessFinishResized(Image resized, const PreprocessConfig& config, PreprocessRecord& record);
+// u8 RGB image of the output size → float CHW with the preset's rescale/normalize.
+Status NormalizeInto(const Image& rgb, const PreprocessConfig& config, float* out);
+
 // Target sizes, exposed for tests: torchvision Resize(int) / HF shortest_edge
 // (long side truncated), and open_clip ResizeKeepRatio (rounded half-even).
 // Results are int64 so absurd aspect ratios cannot overflow.

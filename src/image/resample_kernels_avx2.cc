@@ -14,13 +14,6 @@ namespace {
 
 constexpr int32_t kHalf = 1 << (kResamplePrecisionBits - 1);
 
-inline int32_t HorizontalSum(__m256i v) {
-  __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
-  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
-  return _mm_cvtsi128_si32(s);
-}
-
 inline uint8_t Clip8(int32_t acc) {
   const int32_t v = acc >> kResamplePrecisionBits;
   return static_cast<uint8_t>(v < 0 ? 0 : (v > 255 ? 255 : v));
@@ -37,47 +30,77 @@ inline void Store8(__m256i acc, uint8_t* dst) {
 
 void HorizontalPass8Avx2(int channels, const uint8_t* in, int in_w, int row0, int rows,
                          const ResampleCoeffs& c, uint8_t* out) {
-  // Weights padded to a multiple of 8 taps (zeros past each count), and each
-  // input row split into channel planes padded with zeros, so every dot
-  // product runs whole 8-lane steps without reading past a buffer.
+  // Works on the interleaved bytes directly: the weights are expanded per
+  // sample (w[C*j + ch] = k_j), padded with zeros to whole 8-lane steps, and
+  // sample lane l of a step belongs to channel l % C. For C = 3 the lane ->
+  // channel pattern repeats every 24 bytes, so three accumulators are kept.
+  const int C = channels;
   const int k8 = (c.ksize + 7) / 8 * 8;
-  std::vector<int32_t> w(static_cast<size_t>(c.out_size) * static_cast<size_t>(k8), 0);
+  const size_t wstride = static_cast<size_t>(C) * static_cast<size_t>(k8);
+  std::vector<int32_t> w(static_cast<size_t>(c.out_size) * wstride, 0);
   for (int xx = 0; xx < c.out_size; ++xx) {
-    std::memcpy(&w[static_cast<size_t>(xx) * static_cast<size_t>(k8)],
-                &c.fixed[static_cast<size_t>(xx) * static_cast<size_t>(c.ksize)],
-                static_cast<size_t>(c.count[static_cast<size_t>(xx)]) * sizeof(int32_t));
+    const int32_t* k = &c.fixed[static_cast<size_t>(xx) * static_cast<size_t>(c.ksize)];
+    int32_t* dst = &w[static_cast<size_t>(xx) * wstride];
+    for (int j = 0; j < c.count[static_cast<size_t>(xx)]; ++j) {
+      for (int ch = 0; ch < C; ++ch) dst[C * j + ch] = k[j];
+    }
   }
-  const size_t plane_len = static_cast<size_t>(in_w) + static_cast<size_t>(k8) + 8;
-  std::vector<uint8_t> planes(plane_len * static_cast<size_t>(channels), 0);
-  const size_t in_stride = static_cast<size_t>(in_w) * static_cast<size_t>(channels);
-  const size_t out_stride = static_cast<size_t>(c.out_size) * static_cast<size_t>(channels);
+  const size_t in_stride = static_cast<size_t>(in_w) * static_cast<size_t>(C);
+  const size_t out_stride = static_cast<size_t>(c.out_size) * static_cast<size_t>(C);
+  // Reads run up to wstride bytes past a pixel's first tap; within the
+  // buffer they land on the next row (times zero weights). The last row is
+  // read from a zero-padded copy instead.
+  std::vector<uint8_t> last(in_stride + wstride + 32, 0);
+  const int vectors = C == 3 ? 3 : 1;  // C = 1, 2, 4 divide 8: one lane -> channel map
+  alignas(32) int32_t lanes[24];
   for (int y = 0; y < rows; ++y) {
     const uint8_t* line = in + static_cast<size_t>(row0 + y) * in_stride;
-    if (channels == 1) {
-      std::memcpy(planes.data(), line, static_cast<size_t>(in_w));
-    } else {
-      for (int x = 0; x < in_w; ++x) {
-        for (int ch = 0; ch < channels; ++ch) {
-          planes[static_cast<size_t>(ch) * plane_len + static_cast<size_t>(x)] =
-              line[static_cast<size_t>(x) * static_cast<size_t>(channels) + static_cast<size_t>(ch)];
-        }
-      }
+    if (y == rows - 1) {
+      std::memcpy(last.data(), line, in_stride);
+      line = last.data();
     }
     uint8_t* dst = out + static_cast<size_t>(y) * out_stride;
     for (int xx = 0; xx < c.out_size; ++xx) {
-      const int32_t* k = &w[static_cast<size_t>(xx) * static_cast<size_t>(k8)];
-      const int first = c.first[static_cast<size_t>(xx)];
-      const int steps = (c.count[static_cast<size_t>(xx)] + 7) / 8;
-      for (int ch = 0; ch < channels; ++ch) {
-        const uint8_t* src = planes.data() + static_cast<size_t>(ch) * plane_len + static_cast<size_t>(first);
-        __m256i acc = _mm256_setzero_si256();
-        for (int s = 0; s < steps; ++s) {
-          const __m256i px = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(src + 8 * s)));
-          const __m256i kv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(k + 8 * s));
-          acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(px, kv));
+      const int32_t* k = &w[static_cast<size_t>(xx) * wstride];
+      const uint8_t* src = line + static_cast<size_t>(c.first[static_cast<size_t>(xx)]) * static_cast<size_t>(C);
+      const int steps = (C * c.count[static_cast<size_t>(xx)] + 7) / 8;
+      // Separate named accumulators keep the sums in registers.
+      __m256i a0 = _mm256_setzero_si256(), a1 = _mm256_setzero_si256(), a2 = _mm256_setzero_si256();
+      auto step = [&](int s) {
+        const __m256i px = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(src + 8 * s)));
+        const __m256i kv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(k + 8 * s));
+        return _mm256_mullo_epi32(px, kv);
+      };
+      int s = 0;
+      if (vectors == 3) {
+        for (; s + 3 <= steps; s += 3) {
+          a0 = _mm256_add_epi32(a0, step(s));
+          a1 = _mm256_add_epi32(a1, step(s + 1));
+          a2 = _mm256_add_epi32(a2, step(s + 2));
         }
-        dst[xx * channels + ch] = Clip8(kHalf + HorizontalSum(acc));
+        if (s < steps) a0 = _mm256_add_epi32(a0, step(s++));
+        if (s < steps) a1 = _mm256_add_epi32(a1, step(s++));
+      } else {
+        for (; s + 2 <= steps; s += 2) {
+          a0 = _mm256_add_epi32(a0, step(s));
+          a1 = _mm256_add_epi32(a1, step(s + 1));
+        }
+        if (s < steps) a0 = _mm256_add_epi32(a0, step(s));
+        a0 = _mm256_add_epi32(a0, a1);  // same lane -> channel map when 8 % C == 0
       }
+      const __m256i acc[3] = {a0, a1, a2};
+      for (int i = 0; i < vectors; ++i) _mm256_store_si256(reinterpret_cast<__m256i*>(lanes + 8 * i), acc[i]);
+      int32_t sum[4] = {kHalf, kHalf, kHalf, kHalf};
+      if (vectors == 3) {
+        for (int l = 0; l < 24; l += 3) {
+          sum[0] += lanes[l];
+          sum[1] += lanes[l + 1];
+          sum[2] += lanes[l + 2];
+        }
+      } else {
+        for (int l = 0; l < 8; ++l) sum[l & (C == 1 ? 0 : (C == 2 ? 1 : 3))] += lanes[l];
+      }
+      for (int ch = 0; ch < C; ++ch) dst[xx * C + ch] = Clip8(sum[ch]);
     }
   }
 }

@@ -197,6 +197,53 @@ StatusOr<Image> ResampleSamples(const Image& in, int out_w, int out_h, ResampleF
   return out;
 }
 
+StatusOr<StreamingResizer> StreamingResizer::Create(ImageMode mode, int in_w, int in_h, int out_w, int out_h,
+                                                    ResampleFilter filter) {
+  if (mode == ImageMode::kI16 || mode == ImageMode::kP || mode == ImageMode::k1 || mode == ImageMode::kRGBA ||
+      mode == ImageMode::kLA || filter == ResampleFilter::kNearest || out_w == in_w ||
+      !((in_h - out_h) <= 0 || (in_h - out_h) <= (in_w - out_w) * 2) || in_w < 1 || in_h < 1 || out_w < 1 ||
+      out_h < 1) {
+    return FailedPreconditionError("resize cannot stream rows");
+  }
+  StreamingResizer r;
+  r.mode_ = mode;
+  r.in_w_ = in_w;
+  r.in_h_ = in_h;
+  r.out_w_ = out_w;
+  r.out_h_ = out_h;
+  ASSIGN_OR_RETURN(r.horizontal_, ComputeResampleCoeffs(in_w, out_w, filter));
+  ASSIGN_OR_RETURN(r.vertical_, ComputeResampleCoeffs(in_h, out_h, filter));
+  r.row0_ = r.vertical_.first[0];
+  r.row1_ = r.vertical_.first[static_cast<size_t>(out_h) - 1] + r.vertical_.count[static_cast<size_t>(out_h) - 1];
+  r.band_.resize(static_cast<size_t>(out_w) * static_cast<size_t>(ImageModeChannels(mode)) *
+                 static_cast<size_t>(r.row1_ - r.row0_));
+  return r;
+}
+
+void StreamingResizer::ConsumeRows(const uint8_t* rows, int first_row, int count) {
+  const int lo = std::max(first_row, row0_), hi = std::min(first_row + count, row1_);
+  if (hi <= lo) return;
+  const int ch = ImageModeChannels(mode_);
+  const size_t out_row = static_cast<size_t>(out_w_) * static_cast<size_t>(ch);
+  HorizontalPass8(ch, rows, in_w_, lo - first_row, hi - lo, horizontal_,
+                  band_.data() + static_cast<size_t>(lo - row0_) * out_row);
+}
+
+StatusOr<Image> StreamingResizer::Finish() {
+  Image out;
+  out.mode = mode_;
+  out.width = out_w_;
+  out.height = out_h_;
+  const size_t out_row = static_cast<size_t>(out_w_) * static_cast<size_t>(ImageModeChannels(mode_));
+  if (out_h_ == in_h_) {
+    out.pixels = std::move(band_);
+    return out;
+  }
+  out.pixels.resize(out_row * static_cast<size_t>(out_h_));
+  VerticalPass8(band_.data(), out_row, row0_, vertical_, out.pixels.data());
+  return out;
+}
+
 StatusOr<Image> PillowResize(const Image& in, int out_w, int out_h, ResampleFilter filter) {
   if (in.width == out_w && in.height == out_h) return in;
   if (in.mode == ImageMode::k1 || in.mode == ImageMode::kP) filter = ResampleFilter::kNearest;

@@ -24,4 +24,26 @@ StatusOr<Image> PillowResize(const Image& in, int out_w, int out_h, ResampleFilt
 // affine nearest-neighbour coordinates.
 StatusOr<Image> ResampleSamples(const Image& in, int out_w, int out_h, ResampleFilter filter);
 
+// ResampleSamples for an 8-bit image that arrives row by row (a decoder's
+// scanlines), for the case where Pillow runs the horizontal pass first: each
+// band of rows is resampled horizontally as it arrives, and the vertical
+// pass runs at Finish(). Output identical to ResampleSamples.
+class StreamingResizer {
+ public:
+  // Fails with kFailedPrecondition when the resize cannot stream (NEAREST,
+  // no horizontal pass, or Pillow's vertical-first order): decode fully then.
+  static StatusOr<StreamingResizer> Create(ImageMode mode, int in_w, int in_h, int out_w, int out_h,
+                                           ResampleFilter filter);
+  // Rows [first_row, first_row + count) of the source, contiguous, in order.
+  void ConsumeRows(const uint8_t* rows, int first_row, int count);
+  StatusOr<Image> Finish();
+
+ private:
+  ImageMode mode_ = ImageMode::kRGB;
+  int in_w_ = 0, in_h_ = 0, out_w_ = 0, out_h_ = 0;
+  int row0_ = 0, row1_ = 0;
+  ResampleCoeffs horizontal_, vertical_;
+  std::vector<uint8_t> band_;  // horizontally resampled rows [row0_, row1_)
+};
+
 }  // namespace cliprt::image

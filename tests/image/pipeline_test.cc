@@ -106,6 +106,15 @@ TEST(PreprocessParity, MatchesReferencePipelines) {
       differing += ours[i] != ref[i];
     }
     EXPECT_LE(max_diff, 1e-6) << differing << " of " << numel << " values differ; " << record.ToString();
+    // The one-call path (streams JPEG rows into the resize) gives the same tensor.
+    const std::vector<uint8_t> bytes = testing::ReadBytes(ImageDataDir() + "/inputs/" + c[1]);
+    std::vector<float> encoded(numel);
+    PreprocessRecord record2;
+    Status st = PreprocessEncodedInto(bytes.data(), bytes.size(), DecodeOptions{}, config, encoded.data(),
+                                      encoded.size(), &record2);
+    ASSERT_TRUE(st.ok()) << st.ToString();
+    EXPECT_EQ(std::memcmp(encoded.data(), ours, numel * sizeof(float)), 0) << "PreprocessEncodedInto differs";
+    EXPECT_EQ(record2.ToString(), record.ToString());
     exact += differing == 0;
     worst = std::max(worst, max_diff);
   }

@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+"""Turns a gemm_bench JSON file (--benchmark_out=... --benchmark_out_format=json,
+run with --benchmark_repetitions=N) into the markdown table of
+docs/performance.md: median GFLOP/s per implementation and the ratios the
+targets are stated in (all from the same run).
+
+usage: python3 bench/kernels/gemm_bench_table.py run.json
+"""
+import collections
+import json
+import sys
+
+
+def main(path):
+    with open(path) as f:
+        data = json.load(f)
+    ctx = data["context"]
+    rows = collections.OrderedDict()
+    peaks = {}
+    labels = {}
+    for b in data["benchmarks"]:
+        if b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median":
+            continue
+        parts = b["run_name"].split("/")
+        gflops = b.get("GFLOPS")
+        if parts[0] == "fma_peak":
+            peaks[parts[1]] = gflops
+            continue
+        shape, impl = parts[1], parts[2]
+        impl = impl.rsplit("_t", 1)[0]
+        rows.setdefault(shape, {})[impl] = gflops
+        labels[impl] = b.get("label", "")
+    print(f"Run: {ctx.get('date')}, {ctx.get('num_cpus')} CPUs, host {ctx.get('host_name')}, "
+          f"timing: {'process CPU time' if any('process_time' in b['name'] for b in data['benchmarks']) else 'wall time'}")
+    print("FMA peak (same run): " + ", ".join(f"{k} {v:.1f}" for k, v in peaks.items()) + " GFLOP/s")
+    peak = peaks.get("avx512_t2") or max(peaks.values())
+    impls = [i for i in ["cliprt_f32_avx512", "cliprt_bf16_avx512", "cliprt_qs8_avx512",
+                         "eigen_native", "openblas"] if any(i in r for r in rows.values())]
+    print()
+    print("| shape (M×N×K) | " + " | ".join(impls) + " | f32 / best peer | f32 / peak | bf16 / f32 | int8 / f32 |")
+    print("|---" * (len(impls) + 5) + "|")
+    for shape, r in rows.items():
+        f32 = r.get("cliprt_f32_avx512")
+        peers = [r[p] for p in ("eigen_native", "openblas") if p in r]
+        cells = [f"{r[i]:.1f}" if i in r else "—" for i in impls]
+        best = max(peers) if peers else float("nan")
+        print(f"| {shape} | " + " | ".join(cells) +
+              f" | {f32 / best:.2f} | {f32 / peak:.0%} | {r.get('cliprt_bf16_avx512', 0) / f32:.2f} |"
+              f" {r.get('cliprt_qs8_avx512', 0) / f32:.2f} |")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
