@@ -197,8 +197,8 @@ class Parser {
       SkipSpace();
       if (pos_ >= s_.size() || s_[pos_] != ':') return Error("expected ':'");
       ++pos_;
-      v->object.emplace_back(std::move(key), Value());
-      RETURN_IF_ERROR(ParseValue(&v->object.back().second, depth + 1));
+      v->object.push_back(Value::Member{std::move(key), Value()});
+      RETURN_IF_ERROR(ParseValue(&v->object.back().value, depth + 1));
       SkipSpace();
       if (pos_ >= s_.size()) return Error("unterminated object");
       if (s_[pos_] == ',') { ++pos_; continue; }
@@ -215,8 +215,8 @@ class Parser {
 }  // namespace
 
 const Value* Value::Find(std::string_view key) const {
-  for (const auto& kv : object) {
-    if (kv.first == key) return &kv.second;
+  for (const auto& member : object) {
+    if (member.key == key) return &member.value;
   }
   return nullptr;
 }

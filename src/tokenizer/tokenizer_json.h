@@ -25,10 +25,16 @@ struct Value {
   int64_t integer = 0;
   std::string string;  // UTF-8
   std::vector<Value> array;
-  std::vector<std::pair<std::string, Value>> object;  // in document order
+  struct Member;
+  std::vector<Member> object;  // in document order
 
   // First member named `key` of an object, or nullptr.
   const Value* Find(std::string_view key) const;
+};
+
+struct Value::Member {
+  std::string key;
+  Value value;
 };
 
 // `what` names the document in error messages (e.g. the file path).
