@@ -1,5 +1,6 @@
 #include "io/canonical_weights.h"
 
+#include <cstring>
 #include <memory>
 #include <set>
 #include <vector>
@@ -128,6 +129,108 @@ class Mapper {
     return Status::Ok();
   }
 
+  // Rows of `a` then rows of `b` in one owned tensor (attention-pool q;kv).
+  Status ConcatRows(const std::string& a, const std::string& b, const std::string& to) {
+    const Tensor& ta = ck_.tensors.at(a);
+    const Tensor& tb = ck_.tensors.at(b);
+    if (!ta.is_contiguous() || !tb.is_contiguous() || ta.dtype() != tb.dtype() || ta.rank() != tb.rank() ||
+        ta.rank() < 1) {
+      return UnsupportedError("cannot concatenate \"" + a + "\" and \"" + b + "\" (layout or dtype differ)");
+    }
+    Shape shape = ta.shape();
+    for (int i = 1; i < ta.rank(); ++i) {
+      if (ta.dim(i) != tb.dim(i)) return CorruptDataError("\"" + a + "\" and \"" + b + "\" differ in shape");
+    }
+    shape[0] = ta.dim(0) + tb.dim(0);
+    ASSIGN_OR_RETURN(Tensor out, Tensor::Empty(ta.dtype(), shape));
+    const size_t na = static_cast<size_t>(ta.numel()) * DTypeSize(ta.dtype());
+    const size_t nb = static_cast<size_t>(tb.numel()) * DTypeSize(tb.dtype());
+    std::memcpy(out.data(), ta.data(), na);
+    std::memcpy(static_cast<uint8_t*>(out.data()) + na, tb.data(), nb);
+    used_.insert(b);
+    return Put(to, out, a);
+  }
+
+  // timm pos_embed [1, N, D] → [N, D] (a view).
+  Status Squeezed(const std::string& from, const std::string& to) {
+    const Tensor& t = ck_.tensors.at(from);
+    if (t.rank() != 3 || t.dim(0) != 1) return CorruptDataError("\"" + from + "\" is not [1, N, D]");
+    Shape shape{t.dim(1), t.dim(2)};
+    Strides strides{t.strides()[1], t.strides()[2]};
+    return Put(to, ViewOf(t, TensorView(t.data(), t.dtype(), shape, strides)), from);
+  }
+
+  // open_clip SigLIP: timm trunk + native text tower → SiglipModel names
+  // (REFERENCE.md §1.10).
+  Status OpenClipSiglip() {
+    out_.naming = "hf-siglip";
+    const std::string tv = "visual.trunk.";
+    const std::string hv = "vision_model.";
+    RETURN_IF_ERROR(Direct(tv + "patch_embed.proj.weight", hv + "embeddings.patch_embedding.weight"));
+    RETURN_IF_ERROR(Direct(tv + "patch_embed.proj.bias", hv + "embeddings.patch_embedding.bias"));
+    if (ck_.Find(tv + "pos_embed")) {
+      RETURN_IF_ERROR(Squeezed(tv + "pos_embed", hv + "embeddings.position_embedding.weight"));
+    }
+    static constexpr Rule kTimmBlock[] = {
+        {"norm1.weight", "layer_norm1.weight"}, {"norm1.bias", "layer_norm1.bias"},
+        {"norm2.weight", "layer_norm2.weight"}, {"norm2.bias", "layer_norm2.bias"},
+        {"attn.proj.weight", "self_attn.out_proj.weight"}, {"attn.proj.bias", "self_attn.out_proj.bias"},
+        {"mlp.fc1.weight", "mlp.fc1.weight"},   {"mlp.fc1.bias", "mlp.fc1.bias"},
+        {"mlp.fc2.weight", "mlp.fc2.weight"},   {"mlp.fc2.bias", "mlp.fc2.bias"},
+    };
+    const std::string blocks = tv + "blocks.";
+    for (const auto& [name, t] : ck_.tensors) {
+      if (name.rfind(blocks, 0) != 0) continue;
+      const size_t dot = name.find('.', blocks.size());
+      if (dot == std::string::npos) continue;
+      const std::string layer = hv + "encoder.layers." + name.substr(blocks.size(), dot - blocks.size()) + ".";
+      const std::string rest = name.substr(dot + 1);
+      if (rest == "attn.qkv.weight") {
+        RETURN_IF_ERROR(SplitThirds(name, layer, ".weight"));
+      } else if (rest == "attn.qkv.bias") {
+        RETURN_IF_ERROR(SplitThirds(name, layer, ".bias"));
+      } else {
+        for (const Rule& r : kTimmBlock) {
+          if (rest == r.from) RETURN_IF_ERROR(Put(layer + r.to, t, name));
+        }
+      }
+    }
+    RETURN_IF_ERROR(Direct(tv + "norm.weight", hv + "post_layernorm.weight"));
+    RETURN_IF_ERROR(Direct(tv + "norm.bias", hv + "post_layernorm.bias"));
+    const std::string ap = tv + "attn_pool.";
+    const std::string hh = hv + "head.";
+    RETURN_IF_ERROR(Direct(ap + "latent", hh + "probe"));
+    if (ck_.Find(ap + "q.weight") && ck_.Find(ap + "kv.weight")) {
+      RETURN_IF_ERROR(ConcatRows(ap + "q.weight", ap + "kv.weight", hh + "attention.in_proj_weight"));
+    }
+    if (ck_.Find(ap + "q.bias") && ck_.Find(ap + "kv.bias")) {
+      RETURN_IF_ERROR(ConcatRows(ap + "q.bias", ap + "kv.bias", hh + "attention.in_proj_bias"));
+    }
+    RETURN_IF_ERROR(Direct(ap + "proj.weight", hh + "attention.out_proj.weight"));
+    RETURN_IF_ERROR(Direct(ap + "proj.bias", hh + "attention.out_proj.bias"));
+    RETURN_IF_ERROR(Direct(ap + "norm.weight", hh + "layernorm.weight"));
+    RETURN_IF_ERROR(Direct(ap + "norm.bias", hh + "layernorm.bias"));
+    RETURN_IF_ERROR(Direct(ap + "mlp.fc1.weight", hh + "mlp.fc1.weight"));
+    RETURN_IF_ERROR(Direct(ap + "mlp.fc1.bias", hh + "mlp.fc1.bias"));
+    RETURN_IF_ERROR(Direct(ap + "mlp.fc2.weight", hh + "mlp.fc2.weight"));
+    RETURN_IF_ERROR(Direct(ap + "mlp.fc2.bias", hh + "mlp.fc2.bias"));
+    // Text tower: native open_clip blocks under `text.`, Linear head.
+    RETURN_IF_ERROR(Direct("text.token_embedding.weight", "text_model.embeddings.token_embedding.weight"));
+    RETURN_IF_ERROR(Direct("text.positional_embedding", "text_model.embeddings.position_embedding.weight"));
+    RETURN_IF_ERROR(Blocks("text.transformer.resblocks.", "text_model.encoder.layers."));
+    RETURN_IF_ERROR(Direct("text.ln_final.weight", "text_model.final_layer_norm.weight"));
+    RETURN_IF_ERROR(Direct("text.ln_final.bias", "text_model.final_layer_norm.bias"));
+    RETURN_IF_ERROR(Direct("text.text_projection.weight", "text_model.head.weight"));
+    RETURN_IF_ERROR(Direct("text.text_projection.bias", "text_model.head.bias"));
+    RETURN_IF_ERROR(Direct("logit_scale", "logit_scale"));
+    RETURN_IF_ERROR(Direct("logit_bias", "logit_bias"));
+    for (const auto& [name, t] : ck_.tensors) {
+      if (used_.count(name) || name == "text.attn_mask") continue;
+      RETURN_IF_ERROR(Put(name, t, name));
+    }
+    return Status::Ok();
+  }
+
   Status Identity(const char* naming) {
     out_.naming = naming;
     for (const auto& [name, t] : ck_.tensors) {
@@ -168,8 +271,8 @@ StatusOr<CanonicalWeights> CanonicalizeWeights(const Checkpoint& ck) {
       }
       break;
     case ArchFamily::kOpenClipSiglip:
-      return UnsupportedError("canonical names for open_clip timm (SigLIP) vision towers are not "
-                              "implemented yet");
+      RETURN_IF_ERROR(m.OpenClipSiglip());
+      break;
     case ArchFamily::kUnknown:
       return FailedPreconditionError("checkpoint has no resolved model config");
   }

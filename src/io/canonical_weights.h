@@ -7,7 +7,8 @@
 // into q/k/v thirds and the [W,E] projections are transposed to Linear
 // [E,W] — both as zero-copy views (row slices and a stride permutation), so
 // no weight is copied. `text.` prefixes of open_clip CustomTextCLIP are
-// handled; open_clip timm (SigLIP) trunks are not mapped yet.
+// handled. open_clip SigLIP (timm trunk) maps to SiglipModel names (§1.10);
+// only the attention-pool q;kv concatenation is a copy.
 #pragma once
 
 #include <map>

@@ -68,6 +68,29 @@ TEST(CanonicalWeightsTest, SplitsAndTransposesAreExactViews) {
   EXPECT_EQ(canon->source_name.at("visual_projection.weight"), "visual.proj");
 }
 
+TEST(CanonicalWeightsTest, OpenClipSiglipNamesBecomeHfSiglipNames) {
+  auto hf = LoadCheckpoint(testing::IoData("hf_siglip"));
+  ASSERT_TRUE(hf.ok());
+  auto hf_canon = CanonicalizeWeights(*hf);
+  ASSERT_TRUE(hf_canon.ok());
+  auto ck = LoadCheckpoint(testing::IoData("open_clip_siglip"));
+  ASSERT_TRUE(ck.ok()) << ck.status().ToString();
+  auto canon = CanonicalizeWeights(*ck);
+  ASSERT_TRUE(canon.ok()) << canon.status().ToString();
+  EXPECT_EQ(canon->naming, "hf-siglip");
+  EXPECT_EQ(Names(canon->tensors), Names(hf_canon->tensors));
+  // in_proj = q rows then kv rows (k then v).
+  const Tensor& in_proj = canon->tensors.at("vision_model.head.attention.in_proj_weight");
+  const Tensor& q = *ck->Find("visual.trunk.attn_pool.q.weight");
+  const Tensor& kv = *ck->Find("visual.trunk.attn_pool.kv.weight");
+  ASSERT_EQ(in_proj.dim(0), q.dim(0) + kv.dim(0));
+  for (int64_t j = 0; j < q.dim(1); ++j) {
+    EXPECT_EQ(At(in_proj, 0, j), At(q, 0, j));
+    EXPECT_EQ(At(in_proj, q.dim(0), j), At(kv, 0, j));
+  }
+  EXPECT_EQ(canon->tensors.at("vision_model.embeddings.position_embedding.weight").rank(), 2);
+}
+
 TEST(CanonicalWeightsTest, ResNetKeepsOpenAiNames) {
   auto ck = LoadCheckpoint(testing::IoData("openai_rn_jit.pt"));
   ASSERT_TRUE(ck.ok());

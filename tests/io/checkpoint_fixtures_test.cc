@@ -39,6 +39,7 @@ const Fixture kFixtures[] = {
     {"open_clip_vit_quickgelu_bin", "open_clip_vit_quickgelu_bin", "open_clip_vit_quickgelu_bin",
      "torch-zip"},
     {"open_clip_custom_text", "open_clip_custom_text", "open_clip_custom_text", "safetensors"},
+    {"open_clip_siglip", "open_clip_siglip", "open_clip_siglip", "safetensors"},
 };
 
 class CheckpointFixtureTest : public ::testing::TestWithParam<Fixture> {};
