@@ -519,6 +519,10 @@ StatusOr<ModelConfig> ConfigFromOpenClipJson(const JsonValue& root, const ShapeM
   RETURN_IF_ERROR(t.Int("heads", 8, &c.text.heads));
   RETURN_IF_ERROR(t.Int("layers", 12, &c.text.layers));
   RETURN_IF_ERROR(t.Double("mlp_ratio", 4.0, &mlp_ratio));
+  if (!(mlp_ratio > 0 && mlp_ratio <= 64)) return CorruptDataError(source + ": text_cfg.mlp_ratio out of (0, 64]");
+  if (c.text.width <= 0 || c.text.width > (int64_t{1} << 24)) {
+    return CorruptDataError(source + ": text_cfg.width out of range");
+  }
   c.text.mlp_hidden = static_cast<int64_t>(static_cast<double>(c.text.width) * mlp_ratio);
   bool no_causal = false;
   RETURN_IF_ERROR(t.Bool("no_causal_mask", false, &no_causal));
@@ -591,6 +595,9 @@ StatusOr<ModelConfig> ConfigFromOpenClipJson(const JsonValue& root, const ShapeM
       RETURN_IF_ERROR(v.Int("width", 64, &c.vision.width));
       RETURN_IF_ERROR(v.Int("head_width", 64, &head_width));
       if (head_width <= 0) return CorruptDataError(source + ": vision_cfg.head_width <= 0");
+      if (c.vision.width <= 0 || c.vision.width > (int64_t{1} << 24)) {
+        return CorruptDataError(source + ": vision_cfg.width out of range");
+      }
       c.vision.heads = c.vision.width * 32 / head_width;
       c.vision.pool = "attnpool";
     } else {
@@ -601,8 +608,12 @@ StatusOr<ModelConfig> ConfigFromOpenClipJson(const JsonValue& root, const ShapeM
       RETURN_IF_ERROR(v.Int("patch_size", 16, &c.vision.patch_size));
       double vr = 4.0;
       RETURN_IF_ERROR(v.Double("mlp_ratio", 4.0, &vr));
+      if (!(vr > 0 && vr <= 64)) return CorruptDataError(source + ": vision_cfg.mlp_ratio out of (0, 64]");
       if (head_width <= 0) return CorruptDataError(source + ": vision_cfg.head_width <= 0");
       c.vision.heads = c.vision.width / head_width;
+      if (c.vision.width <= 0 || c.vision.width > (int64_t{1} << 24)) {
+        return CorruptDataError(source + ": vision_cfg.width out of range");
+      }
       c.vision.mlp_hidden = static_cast<int64_t>(static_cast<double>(c.vision.width) * vr);
       bool no_ln_pre = false;
       RETURN_IF_ERROR(v.Bool("no_ln_pre", false, &no_ln_pre));
