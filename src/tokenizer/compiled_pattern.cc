@@ -74,6 +74,32 @@ class PatternIndex {
         if (InSet(static_cast<uint32_t>(k), first->set)) first_[k * alt_words_ + a / 64] |= uint64_t{1} << (a % 64);
       }
     }
+    ComputeAnchors();
+  }
+
+  // Every alternative of the mojibake patterns needs at least one character
+  // from a set without ASCII; a text without any such character cannot
+  // match, which Search checks before trying alternatives.
+  void ComputeAnchors() {
+    anchor_.assign(starts_.size(), 0);
+    for (size_t a = 0; a < pattern_.alternative_count; ++a) {
+      const auto& alt = pattern_.alternatives[a];
+      int anchor_set = -1;
+      for (size_t i = 0; i < alt.item_count && anchor_set < 0; ++i) {
+        const auto& item = pattern_.items[alt.item_offset + i];
+        if (item.kind != 0 || item.optional) continue;
+        bool has_ascii = false;
+        for (uint32_t c = 0; c < 0x80 && !has_ascii; ++c) has_ascii = InSet(c, item.set);
+        if (!has_ascii) anchor_set = item.set;
+      }
+      if (anchor_set < 0) {
+        anchor_.assign(starts_.size(), 1);  // no anchor: every text must be searched
+        return;
+      }
+      for (size_t k = 0; k < starts_.size(); ++k) {
+        if (InSet(static_cast<uint32_t>(k), static_cast<uint16_t>(anchor_set))) anchor_[k] = 1;
+      }
+    }
   }
 
   uint32_t ClassOf(uint32_t cp) const {
@@ -113,7 +139,12 @@ class PatternIndex {
 
   bool Search(std::u32string_view text, size_t from, PatternMatch* match) const {
     std::vector<uint32_t> classes(text.size() - std::min(from, text.size()));
-    for (size_t i = from; i < text.size(); ++i) classes[i - from] = ClassOf(text[i]);
+    bool anchored = false;
+    for (size_t i = from; i < text.size(); ++i) {
+      classes[i - from] = ClassOf(text[i]);
+      anchored |= anchor_[classes[i - from]] != 0;
+    }
+    if (!anchored) return false;
     for (size_t pos = from; pos <= text.size(); ++pos) {
       for (size_t w = 0; w < alt_words_; ++w) {
         uint64_t mask = always_[w];
@@ -142,6 +173,7 @@ class PatternIndex {
   size_t alt_words_ = 1;
   std::vector<uint64_t> first_;   // class x alternatives that may start there
   std::vector<uint64_t> always_;  // alternatives tried at every position
+  std::vector<uint8_t> anchor_;   // per class: character some alternative requires
 };
 
 const PatternIndex& IndexFor(const unicode::CompiledPattern& p) {

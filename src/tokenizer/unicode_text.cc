@@ -131,6 +131,43 @@ const std::vector<uint64_t>& NfcInertBitmap() {
   return bitmap;
 }
 
+struct NfcBitmaps {
+  std::vector<uint64_t> nonzero_class;     // Canonical_Combining_Class != 0
+  std::vector<uint64_t> second_of_pair;    // second half of some composition
+  std::vector<uint64_t> decomposable;      // has a canonical decomposition (not Hangul)
+};
+
+const NfcBitmaps& Bitmaps() {
+  static const NfcBitmaps maps = [] {
+    NfcBitmaps m;
+    m.nonzero_class.assign(0x110000 / 64, 0);
+    m.second_of_pair.assign(0x110000 / 64, 0);
+    m.decomposable.assign(0x110000 / 64, 0);
+    auto set = [](std::vector<uint64_t>& bits, uint32_t cp) { bits[cp / 64] |= uint64_t{1} << (cp % 64); };
+    for (size_t i = 0; i < unicode::kCombiningClassSize; ++i) {
+      for (uint32_t cp = unicode::kCombiningClass[i].first; cp <= unicode::kCombiningClass[i].last; ++cp) {
+        set(m.nonzero_class, cp);
+      }
+    }
+    for (size_t i = 0; i < unicode::kCompositionSize; ++i) set(m.second_of_pair, unicode::kComposition[i].second);
+    for (size_t i = 0; i < unicode::kCanonicalDecompositionSize; ++i) {
+      set(m.decomposable, unicode::kCanonicalDecomposition[i].cp);
+    }
+    for (uint32_t cp = kVBase; cp < kVBase + kVCount; ++cp) set(m.second_of_pair, cp);
+    for (uint32_t cp = kTBase + 1; cp < kTBase + kTCount; ++cp) set(m.second_of_pair, cp);
+    return m;
+  }();
+  return maps;
+}
+
+inline bool Test(const std::vector<uint64_t>& bits, uint32_t cp) {
+  return cp < 0x110000 && ((bits[cp / 64] >> (cp % 64)) & 1) != 0;
+}
+
+int FastClass(const NfcBitmaps& m, uint32_t cp) {
+  return Test(m.nonzero_class, cp) ? unicode::CombiningClass(cp) : 0;
+}
+
 }  // namespace
 
 bool IsNfcQuickYes(std::u32string_view text) {
@@ -146,14 +183,21 @@ bool IsNfcQuickYes(std::u32string_view text) {
 
 CodePoints NormalizeNfc(std::u32string_view text) {
   if (IsNfcQuickYes(text)) return CodePoints(text);
+  const NfcBitmaps& maps = Bitmaps();
   CodePoints d;
   d.reserve(text.size() + 8);
-  for (uint32_t cp : text) AppendDecomposed(cp, &d);
+  for (uint32_t cp : text) {
+    if (cp < kSBase && !Test(maps.decomposable, cp)) {
+      d.push_back(cp);
+    } else {
+      AppendDecomposed(cp, &d);
+    }
+  }
   // Canonical ordering: stable sort each run of non-starters by class.
   for (size_t i = 0; i < d.size();) {
-    if (unicode::CombiningClass(d[i]) == 0) { ++i; continue; }
+    if (!Test(maps.nonzero_class, d[i])) { ++i; continue; }
     size_t j = i;
-    while (j < d.size() && unicode::CombiningClass(d[j]) != 0) ++j;
+    while (j < d.size() && Test(maps.nonzero_class, d[j])) ++j;
     std::stable_sort(d.begin() + static_cast<std::ptrdiff_t>(i), d.begin() + static_cast<std::ptrdiff_t>(j),
                      [](uint32_t a, uint32_t b) { return unicode::CombiningClass(a) < unicode::CombiningClass(b); });
     i = j;
@@ -164,8 +208,8 @@ CodePoints NormalizeNfc(std::u32string_view text) {
   size_t starter = SIZE_MAX;  // index in out of the last starter
   int last_class = -1;
   for (uint32_t cp : d) {
-    int cls = unicode::CombiningClass(cp);
-    if (starter != SIZE_MAX) {
+    int cls = FastClass(maps, cp);
+    if (starter != SIZE_MAX && Test(maps.second_of_pair, cp)) {
       bool blocked = last_class != -1 && (last_class == 0 || last_class >= cls);
       if (!blocked) {
         uint32_t composed = Compose(out[starter], cp);
