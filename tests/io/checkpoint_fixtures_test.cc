@@ -34,6 +34,7 @@ const Fixture kFixtures[] = {
     {"hf_clip", "hf_clip", "hf_clip", "safetensors"},
     {"hf_clip_sharded", "hf_clip_sharded", "hf_clip", "safetensors-sharded"},
     {"hf_clip_bin", "hf_clip_bin", "hf_clip", "torch-zip"},
+    {"hf_clip_bin_sharded", "hf_clip_bin_sharded", "hf_clip", "torch-zip-sharded"},
     {"hf_siglip", "hf_siglip", "hf_siglip", "safetensors"},
     {"open_clip_vit", "open_clip_vit", "open_clip_vit", "safetensors"},
     {"open_clip_vit_quickgelu_bin", "open_clip_vit_quickgelu_bin", "open_clip_vit_quickgelu_bin",
