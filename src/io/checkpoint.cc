@@ -70,7 +70,14 @@ class BackgroundHasher {
   BackgroundHasher(std::vector<std::shared_ptr<const MappedFile>> files, bool concurrent)
       : files_(std::move(files)),
         results_(files_.size(), StatusOr<std::string>(InternalError("SHA-256 not computed"))) {
-    if (concurrent) thread_ = std::thread([this] { Run(); });
+    if (concurrent) {
+      // std::thread reports failure by throwing; fall back to hashing inline.
+      try {
+        thread_ = std::thread([this] { Run(); });
+      } catch (...) {
+        thread_ = std::thread();
+      }
+    }
   }
   ~BackgroundHasher() {
     if (thread_.joinable()) thread_.join();
