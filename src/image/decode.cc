@@ -60,6 +60,50 @@ Status CheckLimit(const ImageInfo& info, int64_t max_pixels) {
   return Status::Ok();
 }
 
+// stb_image reads uncompressed TGA pixel data with stbi__getn and does not
+// notice a short file: the tail of its buffer stays uninitialized. Refuse
+// such files up front (RLE data is read byte-wise and ends in zeros).
+Status CheckTgaLength(const uint8_t* d, size_t n, int64_t w, int64_t h) {
+  if (n < 18) return CorruptDataError("TGA: header truncated");
+  const int id_len = d[0], cmap_type = d[1], type = d[2];
+  const int64_t cmap_len = d[5] | (d[6] << 8);
+  const int cmap_bits = d[7], bits = d[16];
+  if (type != 1 && type != 2 && type != 3) return Status::Ok();
+  const int64_t cmap_bytes = cmap_type ? cmap_len * ((cmap_bits + 7) / 8) : 0;
+  const int64_t need = 18 + id_len + cmap_bytes + w * h * ((bits + 7) / 8);
+  if (static_cast<int64_t>(n) < need) {
+    return CorruptDataError("TGA: pixel data truncated (" + std::to_string(n) + " bytes, needs " +
+                            std::to_string(need) + ")");
+  }
+  return Status::Ok();
+}
+
+// Same for binary PNM (P5/P6): stb_image does not check the data length.
+Status CheckPnmLength(const uint8_t* d, size_t n, int64_t w, int64_t h) {
+  size_t pos = 2;
+  int64_t values[3] = {0, 0, 0};  // width, height, maxval
+  for (int v = 0; v < 3; ++v) {
+    while (pos < n && (d[pos] == ' ' || d[pos] == '\t' || d[pos] == '\n' || d[pos] == '\r' || d[pos] == '#')) {
+      if (d[pos] == '#') {
+        while (pos < n && d[pos] != '\n' && d[pos] != '\r') ++pos;
+      } else {
+        ++pos;
+      }
+    }
+    while (pos < n && d[pos] >= '0' && d[pos] <= '9' && values[v] < (int64_t{1} << 32)) {
+      values[v] = values[v] * 10 + (d[pos] - '0');
+      ++pos;
+    }
+  }
+  ++pos;  // the single whitespace byte before the raster
+  const int64_t channels = d[1] == '6' ? 3 : 1;
+  const int64_t need = w * h * channels * (values[2] > 255 ? 2 : 1);
+  if (pos > n || static_cast<int64_t>(n - pos) < need) {
+    return CorruptDataError("PNM: pixel data truncated (needs " + std::to_string(need) + " bytes after the header)");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::string_view ImageFormatName(ImageFormat format) {
@@ -143,6 +187,8 @@ StatusOr<Image> DecodeImage(const uint8_t* data, size_t size, const DecodeOption
     return img;
   }
   if (info.format == ImageFormat::kGif) return DecodeGif(data, size, options.max_pixels);
+  if (info.format == ImageFormat::kTga) RETURN_IF_ERROR(CheckTgaLength(data, size, info.width, info.height));
+  if (info.format == ImageFormat::kPnm) RETURN_IF_ERROR(CheckPnmLength(data, size, info.width, info.height));
   const int len = static_cast<int>(size);
   int w = 0, h = 0, comp = 0;
   if (info.mode == ImageMode::kI16) {

@@ -47,15 +47,16 @@ void HorizontalPass8Avx2(int channels, const uint8_t* in, int in_w, int row0, in
   }
   const size_t in_stride = static_cast<size_t>(in_w) * static_cast<size_t>(C);
   const size_t out_stride = static_cast<size_t>(c.out_size) * static_cast<size_t>(C);
-  // Reads run up to wstride bytes past a pixel's first tap; within the
-  // buffer they land on the next row (times zero weights). The last row is
-  // read from a zero-padded copy instead.
+  // Reads run up to 7 bytes past a row's end (times zero weights); inside
+  // the buffer they land on the following row.
   std::vector<uint8_t> last(in_stride + wstride + 32, 0);
   const int vectors = C == 3 ? 3 : 1;  // C = 1, 2, 4 divide 8: one lane -> channel map
   alignas(32) int32_t lanes[24];
   for (int y = 0; y < rows; ++y) {
     const uint8_t* line = in + static_cast<size_t>(row0 + y) * in_stride;
-    if (y == rows - 1) {
+    // A step reads at most 7 bytes past the row's end: rows followed by
+    // fewer than 8 bytes of the buffer read from a zero-padded copy.
+    if (static_cast<size_t>(rows - 1 - y) * in_stride < 8) {
       std::memcpy(last.data(), line, in_stride);
       line = last.data();
     }

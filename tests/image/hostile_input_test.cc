@@ -108,6 +108,18 @@ TEST(HostileInput, TruncatedFilesAreErrors) {
   }
 }
 
+// stb_image leaves part of its buffer uninitialized for short uncompressed
+// TGA and binary PNM files; we refuse them from the header arithmetic.
+TEST(HostileInput, TruncatedTgaAndPnmRefused) {
+  for (const char* name : {"rgb.tga", "rgb.ppm", "l.pgm"}) {
+    const std::vector<uint8_t> bytes = ReadBytes(ImageDataDir() + "/fuzz_corpus/" + name);
+    ASSERT_FALSE(bytes.empty()) << name;
+    EXPECT_EQ(DecodeCode(bytes), StatusCode::kOk) << name;
+    std::vector<uint8_t> part(bytes.begin(), bytes.end() - 1);
+    EXPECT_EQ(DecodeCode(part), StatusCode::kCorruptData) << name;
+  }
+}
+
 TEST(HostileInput, CorruptBytesNeverCrash) {
   // Deterministic byte flips over every format; the result may be an image
   // or an error, but never a crash (ASan/UBSan builds make this strict).
