@@ -115,7 +115,8 @@ TEST(HostileInput, TruncatedTgaAndPnmRefused) {
     const std::vector<uint8_t> bytes = ReadBytes(ImageDataDir() + "/fuzz_corpus/" + name);
     ASSERT_FALSE(bytes.empty()) << name;
     EXPECT_EQ(DecodeCode(bytes), StatusCode::kOk) << name;
-    std::vector<uint8_t> part(bytes.begin(), bytes.end() - 1);
+    // 30 bytes: past the 26-byte TGA footer Pillow writes, into the pixels.
+    std::vector<uint8_t> part(bytes.begin(), bytes.end() - 30);
     EXPECT_EQ(DecodeCode(part), StatusCode::kCorruptData) << name;
   }
 }
