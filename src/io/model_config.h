@@ -122,3 +122,12 @@ StatusOr<ModelConfig> ConfigFromOpenClipJson(const JsonValue& root, const ShapeM
 StatusOr<ModelConfig> ConfigFromOpenAiShapes(const ShapeMap& shapes, const std::string& source);
 
 }  // namespace cliprt::io
+
+namespace cliprt::io {
+
+// The config and every decision as a JSON object (for provenance records):
+// {"family", "embed_dim", "vision": {...}, "text": {...}, "preprocess": {...},
+//  "decisions": [{"field", "value", "source", "reason"}, ...]}.
+std::string ModelConfigToJson(const ModelConfig& config);
+
+}  // namespace cliprt::io

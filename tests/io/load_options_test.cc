@@ -219,3 +219,23 @@ TEST(TorchLayoutTest, HandmadeArchivesMatchTorchViewSemantics) {
 
 }  // namespace
 }  // namespace cliprt::io
+
+namespace cliprt::io {
+namespace {
+
+TEST(ModelConfigJsonTest, ProvenanceJsonIsStrictJsonWithEveryDecision) {
+  auto ck = LoadCheckpoint(testing::IoData("hf_siglip"));
+  ASSERT_TRUE(ck.ok());
+  const std::string text = ModelConfigToJson(ck->config);
+  auto json = ParseJson(text, "config json");
+  ASSERT_TRUE(json.ok()) << json.status().ToString();
+  EXPECT_EQ(json->Find("family")->string(), "hf-siglip");
+  EXPECT_EQ(json->Find("text")->Find("act")->string(), "gelu_pytorch_tanh");
+  EXPECT_EQ(json->Find("vision")->Find("ln_eps")->number(), ck->config.vision.ln_eps);
+  const auto& decisions = json->Find("decisions")->array();
+  ASSERT_EQ(decisions.size(), ck->config.decisions.size());
+  EXPECT_EQ(decisions[0].Find("source")->string(), DecisionSourceName(ck->config.decisions[0].source));
+}
+
+}  // namespace
+}  // namespace cliprt::io
