@@ -75,6 +75,15 @@ class PatternIndex {
       }
     }
     ComputeAnchors();
+    // Direct class lookup for the BMP (classes fit in 16 bits).
+    if (starts_.size() < 0x10000) {
+      bmp_class_.resize(0x10000);
+      size_t k = 0;
+      for (uint32_t cp = 0; cp < 0x10000; ++cp) {
+        while (k + 1 < starts_.size() && starts_[k + 1] <= cp) ++k;
+        bmp_class_[cp] = static_cast<uint16_t>(k);
+      }
+    }
   }
 
   // Every alternative of the mojibake patterns needs at least one character
@@ -103,7 +112,7 @@ class PatternIndex {
   }
 
   uint32_t ClassOf(uint32_t cp) const {
-    if (cp < 0x80) return cp;  // starts_[cp] == cp for ASCII
+    if (cp < bmp_class_.size()) return bmp_class_[cp];
     return static_cast<uint32_t>(std::upper_bound(starts_.begin(), starts_.end(), cp) - starts_.begin() - 1);
   }
   bool InSet(uint32_t cls, uint16_t set) const {
@@ -174,6 +183,7 @@ class PatternIndex {
   std::vector<uint64_t> first_;   // class x alternatives that may start there
   std::vector<uint64_t> always_;  // alternatives tried at every position
   std::vector<uint8_t> anchor_;   // per class: character some alternative requires
+  std::vector<uint16_t> bmp_class_;
 };
 
 const PatternIndex& IndexFor(const unicode::CompiledPattern& p) {

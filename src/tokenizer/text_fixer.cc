@@ -19,10 +19,14 @@ bool IsAsciiAlnum(uint32_t c) {
 // Translation through a CodeString table (ligatures, width map).
 CodePoints Translate(std::u32string_view text, const unicode::CodeString* table, size_t size,
                      uint32_t min_cp) {
+  const uint32_t max_cp = table[size - 1].cp;
+  bool any = false;
+  for (uint32_t c : text) any |= c >= min_cp && c <= max_cp;
+  if (!any) return CodePoints(text);
   CodePoints out;
   out.reserve(text.size());
   for (uint32_t c : text) {
-    const char* repl = c >= min_cp ? unicode::FindCodeString(table, size, c) : nullptr;
+    const char* repl = c >= min_cp && c <= max_cp ? unicode::FindCodeString(table, size, c) : nullptr;
     if (repl != nullptr) {
       DecodeUtf8Lossy(repl, &out);
     } else {
