@@ -9,6 +9,7 @@
 
 #include <stb/stb_image.h>
 
+#include "image/bmp_palette_decoder.h"
 #include "image/gif_decoder.h"
 #include "image/jpeg_decoder.h"
 #include "image/orientation.h"
@@ -165,12 +166,13 @@ StatusOr<ImageInfo> ProbeImage(const uint8_t* data, size_t size) {
   info.width = w;
   info.height = h;
   switch (info.format) {
-    case ImageFormat::kBmp: {
-      // Palette BMPs (<= 8 bits per pixel) open as "P" in Pillow.
-      const int bpp = size >= 30 ? (data[28] | (data[29] << 8)) : 24;
-      info.mode = bpp <= 8 ? ImageMode::kP : (comp == 4 ? ImageMode::kRGBA : ImageMode::kRGB);
+    case ImageFormat::kBmp:
+      if (IsPaletteBmp(data, size)) {
+        ASSIGN_OR_RETURN(info.mode, PaletteBmpMode(data, size));
+      } else {
+        info.mode = comp == 4 ? ImageMode::kRGBA : ImageMode::kRGB;
+      }
       break;
-    }
     case ImageFormat::kHdr: info.mode = ImageMode::kRGB; break;
     default: info.mode = ModeForComponents(comp); break;
   }
@@ -187,6 +189,9 @@ StatusOr<Image> DecodeImage(const uint8_t* data, size_t size, const DecodeOption
     return img;
   }
   if (info.format == ImageFormat::kGif) return DecodeGif(data, size, options.max_pixels);
+  if (info.format == ImageFormat::kBmp && IsPaletteBmp(data, size)) {
+    return DecodePaletteBmp(data, size, options.max_pixels);
+  }
   if (info.format == ImageFormat::kTga) RETURN_IF_ERROR(CheckTgaLength(data, size, info.width, info.height));
   if (info.format == ImageFormat::kPnm) RETURN_IF_ERROR(CheckPnmLength(data, size, info.width, info.height));
   const int len = static_cast<int>(size);

@@ -1,5 +1,6 @@
 #include "image/gif_decoder.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>

@@ -67,9 +67,11 @@ Image CropWithFill(const Image& in, int top, int left, int h, int w, const std::
 }
 
 // torchvision pads PIL images with `fill` in every band, except "P" images,
-// whose fill is a palette index.
+// whose fill is a palette index, and "1" images (nonzero = white).
 std::array<uint8_t, 4> FillBytes(const Image& img, int fill) {
   const uint8_t f = static_cast<uint8_t>(std::clamp(fill, 0, 255));
+  // Mode "1" stores the fill as given, and any nonzero value reads as white.
+  if (img.mode == ImageMode::k1) return {uint8_t(f ? 255 : 0), 0, 0, 0};
   if (img.mode == ImageMode::kP) {
     const size_t i = static_cast<size_t>(f) * 3;
     if (i + 2 < img.palette.size()) return {img.palette[i], img.palette[i + 1], img.palette[i + 2], 255};
