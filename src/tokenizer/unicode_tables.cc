@@ -65,6 +65,7 @@ const char* FindEntity(const EntityEntry* table, size_t size, std::string_view n
 }
 
 const char* FindCodeString(const CodeString* table, size_t size, uint32_t cp) {
+  if (size == 0 || cp < table[0].cp || cp > table[size - 1].cp) return nullptr;
   const CodeString* end = table + size;
   const CodeString* it = std::lower_bound(table, end, cp,
       [](const CodeString& e, uint32_t v) { return e.cp < v; });
