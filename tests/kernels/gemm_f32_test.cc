@@ -31,13 +31,15 @@ struct Shape {
 };
 
 // Around the tiles of every kernel (mr 4/6/14, nr 8/16/32), the K blocks
-// (kc 256) and the row blocks (mc = 14·12 = 168, 6·24 = 144, 4·16 = 64).
+// (kc 256 and 1024) and the row blocks (mc = 14·8 = 112, 6·24 = 144, 4·16 = 64).
 const Shape kEdgeShapes[] = {
     {1, 1, 1},     {1, 33, 17},   {2, 3, 5},     {3, 8, 255},   {4, 16, 256},  {5, 31, 257},
     {6, 32, 1},    {7, 33, 512},  {13, 15, 513}, {14, 17, 2},   {15, 64, 3},   {27, 65, 100},
     {28, 7, 768},  {29, 96, 31},  {50, 1, 64},   {63, 40, 11},  {64, 9, 129},  {65, 130, 7},
     {143, 24, 9},  {144, 31, 300}, {145, 47, 13}, {167, 16, 5}, {168, 33, 20}, {169, 8, 270},
-    {337, 97, 23}, {1, 300, 1000}, {11, 257, 61}, {97, 1, 600}};
+    {337, 97, 23}, {1, 300, 1000}, {11, 257, 61}, {97, 1, 600},
+    // Around the AVX-512 kernel's K block of 1024 and its row block of 112.
+    {5, 40, 1023}, {3, 33, 1024}, {2, 17, 1025}, {9, 20, 2049}, {111, 9, 30}, {113, 35, 7}};
 
 TEST_P(F32GemmTest, ExactOnIntegerInputsAtEdgeShapes) {
   std::mt19937 rng(1234);
@@ -113,7 +115,7 @@ TEST_P(F32GemmTest, EveryEpilogueWithinBoundOnStridedOperands) {
 
 TEST_P(F32GemmTest, ResidualMayAliasOutputAcrossKBlocks) {
   std::mt19937 rng(5);
-  const int64_t m = 30, n = 45, k = 700;  // three K blocks of 256
+  const int64_t m = 30, n = 45, k = 2100;  // three K blocks at every level
   const auto x = RandomUniform(m * k, -1.0f, 1.0f, rng);
   const auto w = RandomUniform(n * k, -1.0f, 1.0f, rng);
   const auto stream = RandomUniform(m * n, -1.0f, 1.0f, rng);
@@ -134,7 +136,8 @@ TEST_P(F32GemmTest, ResidualMayAliasOutputAcrossKBlocks) {
 
 TEST_P(F32GemmTest, BitIdenticalForAnyThreadCount) {
   std::mt19937 rng(99);
-  const Shape shapes[] = {{1, 200, 300}, {50, 256, 600}, {200, 300, 513}, {400, 70, 40}};
+  const Shape shapes[] = {{1, 200, 300}, {50, 256, 600}, {200, 300, 513}, {400, 70, 40},
+                          {130, 70, 2100}};
   for (const Shape& s : shapes) {
     SCOPED_TRACE(::testing::Message() << "M=" << s.m << " N=" << s.n << " K=" << s.k);
     const auto x = RandomUniform(s.m * s.k, -1.0f, 1.0f, rng);
