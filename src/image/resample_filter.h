@@ -37,6 +37,12 @@ struct ResampleCoeffs {
   std::vector<int> count;
   std::vector<double> weights;   // normalized double weights (16-bit path)
   std::vector<int32_t> fixed;    // weights * 2^22 rounded half away from zero (8-bit path)
+  // Optional cache for the AVX2 horizontal pass (see ExpandForChannels):
+  // `fixed` per output repeated for each of `expanded_channels` samples,
+  // padded with zeros to whole 8-lane steps.
+  std::vector<int32_t> expanded;
+  int expanded_channels = 0;
+  int expanded_stride = 0;
 };
 
 // Pillow's precompute_coeffs() for box (0, in_size) → out_size, plus

@@ -77,6 +77,21 @@ void VerticalPass8Scalar(const uint8_t* in, size_t row_len, int row_offset, cons
   }
 }
 
+void ExpandForChannels(ResampleCoeffs& c, int channels) {
+  const int k8 = (c.ksize + 7) / 8 * 8;
+  const size_t stride = static_cast<size_t>(channels) * static_cast<size_t>(k8);
+  c.expanded.assign(static_cast<size_t>(c.out_size) * stride, 0);
+  for (int xx = 0; xx < c.out_size; ++xx) {
+    const int32_t* k = &c.fixed[static_cast<size_t>(xx) * static_cast<size_t>(c.ksize)];
+    int32_t* dst = &c.expanded[static_cast<size_t>(xx) * stride];
+    for (int j = 0; j < c.count[static_cast<size_t>(xx)]; ++j) {
+      for (int ch = 0; ch < channels; ++ch) dst[channels * j + ch] = k[j];
+    }
+  }
+  c.expanded_channels = channels;
+  c.expanded_stride = static_cast<int>(stride);
+}
+
 void HorizontalPass8(int channels, const uint8_t* in, int in_w, int row0, int rows, const ResampleCoeffs& c,
                      uint8_t* out) {
 #if defined(__x86_64__) || defined(_M_X64)

@@ -28,6 +28,10 @@ void VerticalPass8Avx2(const uint8_t* in, size_t row_len, int row_offset, const 
                        uint8_t* out);
 #endif
 
+// Fills c.expanded for `channels` (interleaved) so repeated horizontal
+// passes (e.g. per band of decoded rows) do not rebuild it.
+void ExpandForChannels(ResampleCoeffs& c, int channels);
+
 // Dispatching wrappers (ActiveIsaLevel() >= AVX2 → AVX2).
 void HorizontalPass8(int channels, const uint8_t* in, int in_w, int row0, int rows, const ResampleCoeffs& c,
                      uint8_t* out);

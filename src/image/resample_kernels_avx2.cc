@@ -35,23 +35,36 @@ void HorizontalPass8Avx2(int channels, const uint8_t* in, int in_w, int row0, in
   // sample lane l of a step belongs to channel l % C. For C = 3 the lane ->
   // channel pattern repeats every 24 bytes, so three accumulators are kept.
   const int C = channels;
-  const int k8 = (c.ksize + 7) / 8 * 8;
-  const size_t wstride = static_cast<size_t>(C) * static_cast<size_t>(k8);
-  std::vector<int32_t> w(static_cast<size_t>(c.out_size) * wstride, 0);
-  for (int xx = 0; xx < c.out_size; ++xx) {
-    const int32_t* k = &c.fixed[static_cast<size_t>(xx) * static_cast<size_t>(c.ksize)];
-    int32_t* dst = &w[static_cast<size_t>(xx) * wstride];
-    for (int j = 0; j < c.count[static_cast<size_t>(xx)]; ++j) {
-      for (int ch = 0; ch < C; ++ch) dst[C * j + ch] = k[j];
-    }
+  const int32_t* w = c.expanded.data();
+  std::vector<int32_t> local;
+  if (c.expanded_channels != C) {
+    ResampleCoeffs copy;
+    copy.ksize = c.ksize;
+    copy.out_size = c.out_size;
+    copy.count = c.count;
+    copy.fixed = c.fixed;
+    ExpandForChannels(copy, C);
+    local = std::move(copy.expanded);
+    w = local.data();
   }
+  const size_t wstride = static_cast<size_t>(C) * static_cast<size_t>((c.ksize + 7) / 8 * 8);
   const size_t in_stride = static_cast<size_t>(in_w) * static_cast<size_t>(C);
   const size_t out_stride = static_cast<size_t>(c.out_size) * static_cast<size_t>(C);
   // Reads run up to 7 bytes past a row's end (times zero weights); inside
   // the buffer they land on the following row.
   std::vector<uint8_t> last(in_stride + wstride + 32, 0);
   const int vectors = C == 3 ? 3 : 1;  // C = 1, 2, 4 divide 8: one lane -> channel map
-  alignas(32) int32_t lanes[24];
+  // Lane masks for C = 3: m3[i][ch] selects lanes l of accumulator i with
+  // (8*i + l) % 3 == ch.
+  __m256i m3[3][3];
+  for (int i = 0; i < 3; ++i) {
+    for (int ch = 0; ch < 3; ++ch) {
+      alignas(32) int32_t m[8];
+      for (int l = 0; l < 8; ++l) m[l] = (8 * i + l) % 3 == ch ? -1 : 0;
+      m3[i][ch] = _mm256_load_si256(reinterpret_cast<const __m256i*>(m));
+    }
+  }
+  const __m128i half4 = _mm_set1_epi32(kHalf);
   for (int y = 0; y < rows; ++y) {
     const uint8_t* line = in + static_cast<size_t>(row0 + y) * in_stride;
     // A step reads at most 7 bytes past the row's end: rows followed by
@@ -62,7 +75,7 @@ void HorizontalPass8Avx2(int channels, const uint8_t* in, int in_w, int row0, in
     }
     uint8_t* dst = out + static_cast<size_t>(y) * out_stride;
     for (int xx = 0; xx < c.out_size; ++xx) {
-      const int32_t* k = &w[static_cast<size_t>(xx) * wstride];
+      const int32_t* k = w + static_cast<size_t>(xx) * wstride;
       const uint8_t* src = line + static_cast<size_t>(c.first[static_cast<size_t>(xx)]) * static_cast<size_t>(C);
       const int steps = (C * c.count[static_cast<size_t>(xx)] + 7) / 8;
       // Separate named accumulators keep the sums in registers.
@@ -89,19 +102,28 @@ void HorizontalPass8Avx2(int channels, const uint8_t* in, int in_w, int row0, in
         if (s < steps) a0 = _mm256_add_epi32(a0, step(s));
         a0 = _mm256_add_epi32(a0, a1);  // same lane -> channel map when 8 % C == 0
       }
-      const __m256i acc[3] = {a0, a1, a2};
-      for (int i = 0; i < vectors; ++i) _mm256_store_si256(reinterpret_cast<__m256i*>(lanes + 8 * i), acc[i]);
-      int32_t sum[4] = {kHalf, kHalf, kHalf, kHalf};
-      if (vectors == 3) {
-        for (int l = 0; l < 24; l += 3) {
-          sum[0] += lanes[l];
-          sum[1] += lanes[l + 1];
-          sum[2] += lanes[l + 2];
-        }
+      // Per-channel sums without leaving registers (a store + narrow reloads
+      // stalls on store forwarding): lanes go to channel (8*i + l) % C.
+      __m128i sums;  // channel ch in lane ch
+      if (C == 3) {
+        const __m256i v0 = _mm256_add_epi32(_mm256_add_epi32(_mm256_and_si256(a0, m3[0][0]), _mm256_and_si256(a1, m3[1][0])),
+                                            _mm256_and_si256(a2, m3[2][0]));
+        const __m256i v1 = _mm256_add_epi32(_mm256_add_epi32(_mm256_and_si256(a0, m3[0][1]), _mm256_and_si256(a1, m3[1][1])),
+                                            _mm256_and_si256(a2, m3[2][1]));
+        const __m256i v2 = _mm256_add_epi32(_mm256_add_epi32(_mm256_and_si256(a0, m3[0][2]), _mm256_and_si256(a1, m3[1][2])),
+                                            _mm256_and_si256(a2, m3[2][2]));
+        const __m256i h = _mm256_hadd_epi32(_mm256_hadd_epi32(v0, v1), _mm256_hadd_epi32(v2, v2));
+        sums = _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
       } else {
-        for (int l = 0; l < 8; ++l) sum[l & (C == 1 ? 0 : (C == 2 ? 1 : 3))] += lanes[l];
+        __m128i q = _mm_add_epi32(_mm256_castsi256_si128(a0), _mm256_extracti128_si256(a0, 1));  // lanes l%4
+        if (C <= 2) q = _mm_add_epi32(q, _mm_shuffle_epi32(q, 0x4E));                            // lanes l%2
+        if (C == 1) q = _mm_add_epi32(q, _mm_shuffle_epi32(q, 0xB1));
+        sums = q;
       }
-      for (int ch = 0; ch < C; ++ch) dst[xx * C + ch] = Clip8(sum[ch]);
+      const __m128i v = _mm_srai_epi32(_mm_add_epi32(sums, half4), kResamplePrecisionBits);
+      const __m128i bytes = _mm_packus_epi16(_mm_packs_epi32(v, v), v);
+      const uint32_t packed = static_cast<uint32_t>(_mm_cvtsi128_si32(bytes));
+      std::memcpy(dst + xx * C, &packed, static_cast<size_t>(C));
     }
   }
 }

@@ -121,7 +121,10 @@ StatusOr<Image> ResampleSamples(const Image& in, int out_w, int out_h, ResampleF
   const bool horizontal_first = !((in.height - out_h) > 0 && (in.height - out_h) > (in.width - out_w) * 2);
 
   ResampleCoeffs ch_coeffs, cv_coeffs;
-  if (need_h) { ASSIGN_OR_RETURN(ch_coeffs, ComputeResampleCoeffs(in.width, out_w, filter)); }
+  if (need_h) {
+    ASSIGN_OR_RETURN(ch_coeffs, ComputeResampleCoeffs(in.width, out_w, filter));
+    if (in.mode != ImageMode::kI16) ExpandForChannels(ch_coeffs, in.channels());
+  }
   if (need_v || (need_h && horizontal_first)) {
     ASSIGN_OR_RETURN(cv_coeffs, ComputeResampleCoeffs(in.height, out_h, filter));
   }
@@ -212,6 +215,7 @@ StatusOr<StreamingResizer> StreamingResizer::Create(ImageMode mode, int in_w, in
   r.out_w_ = out_w;
   r.out_h_ = out_h;
   ASSIGN_OR_RETURN(r.horizontal_, ComputeResampleCoeffs(in_w, out_w, filter));
+  ExpandForChannels(r.horizontal_, ImageModeChannels(mode));
   ASSIGN_OR_RETURN(r.vertical_, ComputeResampleCoeffs(in_h, out_h, filter));
   r.row0_ = r.vertical_.first[0];
   r.row1_ = r.vertical_.first[static_cast<size_t>(out_h) - 1] + r.vertical_.count[static_cast<size_t>(out_h) - 1];
