@@ -101,6 +101,23 @@ TEST(HostileInput, MegabyteTextsAreBoundedAndWellFormed) {
   EXPECT_GT(batch->invalid_utf8_replaced[2], 0);
 }
 
+TEST(HostileInput, MegabyteOfMojibakeLikeTextIsBounded) {
+  REQUIRE_BPE();
+  auto tok = MakeClip(TokenizerVariant::kOpenAiClip);
+  std::mt19937 rng(3);
+  std::string layered, latin;
+  while (layered.size() < (1u << 20)) layered += "ÃÂ©tÃÂ© ";  // "ÃƒÂ©tÃƒÂ©": two layers
+  while (latin.size() < (1u << 20)) {
+    uint32_t cp = 0x80 + rng() % 0x200;
+    latin += static_cast<char>(0xC0 | (cp >> 6));
+    latin += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+  auto batch = tok->Encode(std::vector<std::string>{layered, latin});
+  ASSERT_TRUE(batch.ok());
+  EXPECT_GT(batch->dropped_tokens[0], 0);
+  EXPECT_GT(batch->dropped_tokens[1], 0);
+}
+
 TEST(HostileInput, EmbeddedNulIsAnOrdinaryCharacterThatFtfyRemoves) {
   REQUIRE_BPE();
   auto tok = MakeClip(TokenizerVariant::kOpenAiClip);
