@@ -205,7 +205,15 @@ StatusOr<Image> DecodeImage(const uint8_t* data, size_t size, const DecodeOption
   }
   // "P" is stored palette-expanded RGBA; "1" as 0/255 gray.
   const int want = ImageModeChannels(info.mode);
-  std::unique_ptr<stbi_uc, StbFree> px(stbi_load_from_memory(data, len, &w, &h, &comp, want));
+  std::vector<uint8_t> patched;
+  PngHeader png;
+  if (info.format == ImageFormat::kPng && info.mode == ImageMode::kP) {
+    ASSIGN_OR_RETURN(png, ReadPngHeader(data, size));
+    patched = PngWithFullPalette(data, size, png);
+  }
+  const uint8_t* stb_data = patched.empty() ? data : patched.data();
+  const int stb_len = patched.empty() ? len : static_cast<int>(patched.size());
+  std::unique_ptr<stbi_uc, StbFree> px(stbi_load_from_memory(stb_data, stb_len, &w, &h, &comp, want));
   if (!px) return CorruptDataError(std::string(ImageFormatName(info.format)) + ": " + StbReason());
   if (w != info.width || h != info.height) {
     return CorruptDataError(std::string(ImageFormatName(info.format)) + ": decoded size differs from header");
@@ -213,9 +221,8 @@ StatusOr<Image> DecodeImage(const uint8_t* data, size_t size, const DecodeOption
   ASSIGN_OR_RETURN(img, AllocateImage(info.mode, w, h, options.max_pixels));
   std::memcpy(img.pixels.data(), px.get(), img.pixels.size());
   if (info.format == ImageFormat::kPng && info.mode == ImageMode::kP) {
-    ASSIGN_OR_RETURN(PngHeader ph, ReadPngHeader(data, size));
-    img.palette = std::move(ph.palette);
-    img.transparency = ph.has_trns;
+    img.palette = std::move(png.palette);
+    img.transparency = png.has_trns;
   }
   return img;
 }

@@ -1,5 +1,7 @@
 #include "image/png_header.h"
 
+#include <zlib.h>
+
 #include <cstring>
 #include <string>
 
@@ -51,6 +53,8 @@ StatusOr<PngHeader> ReadPngHeader(const uint8_t* data, size_t size) {
     if (std::memcmp(type, "PLTE", 4) == 0) {
       const uint32_t n = len / 3 * 3;
       h.palette.assign(data + pos + 8, data + pos + 8 + n);
+      h.plte_offset = pos;
+      h.plte_chunk_bytes = 12 + size_t{len};
     }
     if (std::memcmp(type, "tRNS", 4) == 0) h.has_trns = true;
     if (std::memcmp(type, "IDAT", 4) == 0) break;
@@ -58,6 +62,26 @@ StatusOr<PngHeader> ReadPngHeader(const uint8_t* data, size_t size) {
     pos += 12 + len;
   }
   return h;
+}
+
+std::vector<uint8_t> PngWithFullPalette(const uint8_t* data, size_t size, const PngHeader& h) {
+  std::vector<uint8_t> out;
+  if (h.mode != ImageMode::kP || h.plte_offset == 0 || h.palette.size() >= 768 ||
+      h.plte_offset + h.plte_chunk_bytes > size) {
+    return out;
+  }
+  out.reserve(size + 768);
+  out.insert(out.end(), data, data + h.plte_offset);
+  const uint8_t len_be[4] = {0, 0, 0x03, 0x00};  // 768
+  out.insert(out.end(), len_be, len_be + 4);
+  const size_t type_at = out.size();
+  out.insert(out.end(), {'P', 'L', 'T', 'E'});
+  out.insert(out.end(), h.palette.begin(), h.palette.end());
+  out.resize(type_at + 4 + 768, 0);
+  const uLong crc = crc32(0, out.data() + type_at, 4 + 768);
+  for (int s = 24; s >= 0; s -= 8) out.push_back(static_cast<uint8_t>(crc >> s));
+  out.insert(out.end(), data + h.plte_offset + h.plte_chunk_bytes, data + size);
+  return out;
 }
 
 }  // namespace cliprt::image

@@ -19,9 +19,16 @@ struct PngHeader {
   ImageMode mode = ImageMode::kRGB;  // Pillow's mode for (bit_depth, color_type)
   std::vector<uint8_t> palette;      // PLTE entries as RGB triplets
   bool has_trns = false;             // a tRNS chunk precedes IDAT
+  size_t plte_offset = 0;            // byte offset of the PLTE chunk (length field); 0 if none
+  size_t plte_chunk_bytes = 0;       // its total size (12 + length)
 };
 
 // Reads the signature, IHDR and (if present before IDAT) PLTE.
 StatusOr<PngHeader> ReadPngHeader(const uint8_t* data, size_t size);
+
+// A copy of the PNG whose PLTE chunk is extended to 256 entries with black.
+// stb_image reads indices past a short palette from uninitialized stack
+// memory; Pillow shows them as black. Empty when there is nothing to do.
+std::vector<uint8_t> PngWithFullPalette(const uint8_t* data, size_t size, const PngHeader& header);
 
 }  // namespace cliprt::image

@@ -121,6 +121,19 @@ TEST(HostileInput, TruncatedTgaAndPnmRefused) {
   }
 }
 
+// A 4-bit palette PNG with 8 PLTE entries and indices up to 15: stb would
+// read the missing entries from uninitialized memory; Pillow shows black.
+TEST(HostileInput, ShortPngPaletteReadsBlack) {
+  const std::vector<uint8_t> bytes = ReadBytes(ImageDataDir() + "/fuzz_corpus/short-palette-4bit.png");
+  StatusOr<Image> img = DecodeImage(bytes.data(), bytes.size());
+  ASSERT_TRUE(img.ok()) << img.status().ToString();
+  ASSERT_EQ(img->mode, ImageMode::kP);
+  // Row 0 = indices 0 1 9 15 (PLTE holds bytes 30..53 for entries 0..7).
+  const uint8_t expected_rgb[4][3] = {{30, 31, 32}, {33, 34, 35}, {0, 0, 0}, {0, 0, 0}};
+  for (int x = 0; x < 4; ++x)
+    for (int c = 0; c < 3; ++c) EXPECT_EQ(img->pixels[static_cast<size_t>(4 * x + c)], expected_rgb[x][c]) << x;
+}
+
 TEST(HostileInput, CorruptBytesNeverCrash) {
   // Deterministic byte flips over every format; the result may be an image
   // or an error, but never a crash (ASan/UBSan builds make this strict).
