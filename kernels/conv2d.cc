@@ -3,7 +3,7 @@
 #include <cstring>
 #include <string>
 
-#include "kernels/ops.h"
+#include "kernels/ops_dispatch.h"
 
 namespace cliprt::kernels {
 namespace {
@@ -194,15 +194,19 @@ Status PackedConv2d::Run(const Conv2dInput& x, float* y, int64_t ldy, const floa
                             pool, gemm_scratch, gemm_scratch_bytes));
     if (relu) {
       // ReLU is exact, so the level of the table does not matter.
-      const OpsKernels& ops = ActiveOpsKernels();
-      if (ldy == p.out_channels) {
-        RETURN_IF_ERROR(ApplyActivation(ops, Activation::kRelu, mb * ldy, y + m0 * ldy,
-                                        y + m0 * ldy, pool));
-      } else {
-        for (int64_t r = 0; r < mb; ++r) {
-          float* row = y + (m0 + r) * ldy;
-          RETURN_IF_ERROR(ApplyActivation(ops, Activation::kRelu, p.out_channels, row, row, pool));
+      const F32UnaryFn relu_fn = ActiveOpsKernels().relu;
+      float* yb = y + m0 * ldy;
+      auto body = [&](int64_t begin, int64_t end, int /*thread*/) {
+        if (ldy == p.out_channels) {
+          relu_fn((end - begin) * ldy, yb + begin * ldy, yb + begin * ldy);
+        } else {
+          for (int64_t r = begin; r < end; ++r) relu_fn(p.out_channels, yb + r * ldy, yb + r * ldy);
         }
+      };
+      if (pool != nullptr) {
+        pool->ParallelFor(mb, body);
+      } else {
+        body(0, mb, 0);
       }
     }
   }

@@ -138,6 +138,20 @@ TEST_P(ConvTest, ResidualAndReluEpilogue) {
       ASSERT_EQ(y[i], 0.0f);
     }
   }
+  // Padded output rows (ldy > cout): same values, padding untouched.
+  const int64_t ldy = 21;
+  std::vector<float> padded(12 * ldy, 9.0f), res_padded(12 * ldy, 0.0f);
+  for (int64_t r = 0; r < 12; ++r)
+    for (int64_t c = 0; c < 16; ++c) res_padded[r * ldy + c] = res[r * 16 + c];
+  auto pool = testing::MakePool(2);
+  auto bytes2 = conv->ScratchBytes(1, 3, 4, 2);
+  auto scratch2 = AllocateAligned(*bytes2);
+  ASSERT_TRUE(conv->Run(Conv2dInputNhwc(x.data(), 1, 16, 3, 4), padded.data(), ldy,
+                        res_padded.data(), ldy, true, pool.get(), scratch2->get(), *bytes2).ok());
+  for (int64_t r = 0; r < 12; ++r) {
+    for (int64_t c = 0; c < 16; ++c) ASSERT_EQ(padded[r * ldy + c], y[r * 16 + c]) << r << "," << c;
+    for (int64_t c = 16; c < ldy; ++c) ASSERT_EQ(padded[r * ldy + c], 9.0f);
+  }
 }
 
 TEST_P(ConvTest, BatchNormFoldMatchesConvThenBatchNorm) {
