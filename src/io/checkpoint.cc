@@ -52,6 +52,15 @@ const Tensor* Checkpoint::Find(std::string_view name) const {
   return it == tensors.end() ? nullptr : &it->second;
 }
 
+bool Checkpoint::ReleasePages(const Tensor& t) const {
+  if (t.owns_storage() || t.empty() || !t.is_contiguous()) return false;
+  const size_t bytes = static_cast<size_t>(t.numel()) * DTypeSize(t.dtype());
+  for (const auto& m : mappings) {
+    if (m->DropPages(t.data(), bytes)) return true;
+  }
+  return false;
+}
+
 std::string Checkpoint::IdentityString() const {
   if (!manifest_name.empty()) return manifest_name;
   std::string s = "unrecognized";
@@ -266,6 +275,7 @@ StatusOr<Checkpoint> LoadCheckpoint(const std::string& path, const LoadOptions& 
   ck.format = loaded.front().format;
   if (!index_path.empty()) ck.format += "-sharded";
   for (LoadedFile& lf : loaded) {
+    ck.mappings.push_back(lf.file);
     FileIdentity id;
     id.path = lf.file->path();
     id.size = lf.file->size();

@@ -22,6 +22,7 @@
 
 #include "core/status.h"
 #include "io/manifest.h"
+#include "io/mapped_file.h"
 #include "io/model_config.h"
 #include "io/tensor_set.h"
 
@@ -88,7 +89,14 @@ struct Checkpoint {
   Towers towers = Towers::kBoth;
   Precision precision = Precision::kF32;
 
+  // The mapped weights files the borrowed tensors point into.
+  std::vector<std::shared_ptr<const MappedFile>> mappings;
+
   const Tensor* Find(std::string_view name) const;
+  // After a consumer has converted or packed `t` (a view into a mapping),
+  // drops its resident pages so the mapped copy stops counting towards RSS.
+  // No effect on owned tensors. Returns true if pages were released.
+  bool ReleasePages(const Tensor& t) const;
   // "openai/ViT-B-32" or "unrecognized (sha256 <hex>)".
   std::string IdentityString() const;
 };

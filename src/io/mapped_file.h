@@ -34,6 +34,13 @@ class MappedFile {
   size_t size() const { return size_; }
   const std::string& path() const { return path_; }
 
+  // Drops the resident pages fully inside [p, p + n) (madvise DONTNEED); they
+  // are re-read from the file if touched again, so contents never change.
+  // For consumers that converted or packed a tensor and no longer read the
+  // mapped copy. Returns false (and does nothing) if the range is not inside
+  // this mapping.
+  bool DropPages(const void* p, size_t n) const;
+
   // A ByteSource over the whole mapping that keeps `self` alive.
   static ByteSource AsSource(const std::shared_ptr<const MappedFile>& self);
 

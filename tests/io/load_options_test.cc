@@ -239,3 +239,21 @@ TEST(ModelConfigJsonTest, ProvenanceJsonIsStrictJsonWithEveryDecision) {
 
 }  // namespace
 }  // namespace cliprt::io
+
+namespace cliprt::io {
+namespace {
+
+TEST(ReleasePagesTest, ReleasedPagesRereadTheSameBytes) {
+  auto ck = LoadCheckpoint(testing::IoData("openai_vit_jit.pt"));
+  ASSERT_TRUE(ck.ok());
+  const Tensor& t = *ck->Find("token_embedding.weight");  // 256 x 64 fp16: several pages
+  const std::string before = testing::TensorBytesSha256(t);
+  EXPECT_TRUE(ck->ReleasePages(t));
+  EXPECT_EQ(testing::TensorBytesSha256(t), before);
+  auto owned = Tensor::Zeros(DType::kF32, Shape{4});
+  ASSERT_TRUE(owned.ok());
+  EXPECT_FALSE(ck->ReleasePages(*owned));  // never on memory the mapping does not own
+}
+
+}  // namespace
+}  // namespace cliprt::io
