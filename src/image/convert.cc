@@ -63,7 +63,22 @@ Image ConvertToRGB(const Image& in) {
 Image ConvertToRGBOverWhite(const Image& in) {
   const bool has_alpha = in.mode == ImageMode::kLA || in.mode == ImageMode::kRGBA ||
                          (in.mode == ImageMode::kP && in.transparency);
-  if (!has_alpha) return ConvertToRGB(in);
+  if (!has_alpha) {
+    Image out = ConvertToRGB(in);
+    const int* key = in.transparent_key;
+    if (in.transparency && key[0] >= 0 && (in.mode == ImageMode::kL || in.mode == ImageMode::kRGB)) {
+      // convert("RGBA") gives alpha 0 exactly where the key matches; the
+      // composite over white turns those pixels white, others unchanged.
+      const int ch = in.channels();
+      const size_t n = static_cast<size_t>(in.width) * static_cast<size_t>(in.height);
+      for (size_t i = 0; i < n; ++i) {
+        const uint8_t* p = &in.pixels[i * static_cast<size_t>(ch)];
+        const bool match = ch == 1 ? p[0] == key[0] : (p[0] == key[0] && p[1] == key[1] && p[2] == key[2]);
+        if (match) out.pixels[3 * i] = out.pixels[3 * i + 1] = out.pixels[3 * i + 2] = 255;
+      }
+    }
+    return out;
+  }
   Image out;
   out.mode = ImageMode::kRGB;
   out.width = in.width;

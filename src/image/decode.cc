@@ -207,7 +207,7 @@ StatusOr<Image> DecodeImage(const uint8_t* data, size_t size, const DecodeOption
   const int want = ImageModeChannels(info.mode);
   std::vector<uint8_t> patched;
   PngHeader png;
-  if (info.format == ImageFormat::kPng && info.mode == ImageMode::kP) {
+  if (info.format == ImageFormat::kPng) {
     ASSIGN_OR_RETURN(png, ReadPngHeader(data, size));
     patched = PngWithFullPalette(data, size, png);
   }
@@ -223,6 +223,11 @@ StatusOr<Image> DecodeImage(const uint8_t* data, size_t size, const DecodeOption
   if (info.format == ImageFormat::kPng && info.mode == ImageMode::kP) {
     img.palette = std::move(png.palette);
     img.transparency = png.has_trns;
+  }
+  if (info.format == ImageFormat::kPng && (info.mode == ImageMode::kL || info.mode == ImageMode::kRGB) &&
+      png.trns_key[0] >= 0) {
+    img.transparency = true;
+    for (int c = 0; c < 3; ++c) img.transparent_key[c] = png.trns_key[c];
   }
   return img;
 }

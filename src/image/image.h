@@ -44,6 +44,9 @@ struct Image {
   // Pillow's info["transparency"] is set (tRNS chunk / GIF transparent
   // index): HF's convert_to_rgb then composites onto white.
   bool transparency = false;
+  // L / RGB images with a PNG tRNS colour key (8-bit): the key colour, or -1.
+  // Only HF's convert_to_rgb looks at it (those pixels become white).
+  int transparent_key[3] = {-1, -1, -1};
 
   int channels() const { return ImageModeChannels(mode); }
   int64_t row_bytes() const { return int64_t{width} * channels(); }

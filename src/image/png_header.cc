@@ -56,7 +56,15 @@ StatusOr<PngHeader> ReadPngHeader(const uint8_t* data, size_t size) {
       h.plte_offset = pos;
       h.plte_chunk_bytes = 12 + size_t{len};
     }
-    if (std::memcmp(type, "tRNS", 4) == 0) h.has_trns = true;
+    if (std::memcmp(type, "tRNS", 4) == 0) {
+      h.has_trns = true;
+      // Colour keys are 16-bit samples; only 8-bit images are keyed here.
+      const uint8_t* body = data + pos + 8;
+      if (h.bit_depth == 8 && t == 0 && len >= 2) h.trns_key[0] = (body[0] << 8) | body[1];
+      if (h.bit_depth == 8 && t == 2 && len >= 6) {
+        for (int c = 0; c < 3; ++c) h.trns_key[c] = (body[2 * c] << 8) | body[2 * c + 1];
+      }
+    }
     if (std::memcmp(type, "IDAT", 4) == 0) break;
     if (size - pos - 8 - len < 4) break;
     pos += 12 + len;

@@ -19,6 +19,7 @@ struct PngHeader {
   ImageMode mode = ImageMode::kRGB;  // Pillow's mode for (bit_depth, color_type)
   std::vector<uint8_t> palette;      // PLTE entries as RGB triplets
   bool has_trns = false;             // a tRNS chunk precedes IDAT
+  int trns_key[3] = {-1, -1, -1};    // 8-bit gray/RGB colour key from tRNS
   size_t plte_offset = 0;            // byte offset of the PLTE chunk (length field); 0 if none
   size_t plte_chunk_bytes = 0;       // its total size (12 + length)
 };

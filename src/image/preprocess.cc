@@ -301,7 +301,7 @@ StatusOr<Image> PreprocessToRGB(const Image& src, const PreprocessConfig& c, Pre
   // `cur` points at the latest stage; the (possibly huge) source is never copied.
   const Image* cur = &src;
   Image img;
-  if (rec.converted_before_resize && src.mode != ImageMode::kRGB) {
+  if (rec.converted_before_resize && (src.mode != ImageMode::kRGB || src.transparency)) {
     img = ConvertToRGBOverWhite(src);
     cur = &img;
   }
