@@ -156,6 +156,8 @@ StatusOr<Image> DecodeGif(const uint8_t* data, size_t size, int64_t max_pixels) 
     if (!r.Has(9)) return Truncated(r, "image descriptor");
     const int x0 = r.U16(), y0 = r.U16(), fw = r.U16(), fh = r.U16();
     const uint8_t iflags = r.U8();
+    if (fw == 0 || fh == 0) return CorruptDataError("GIF: first frame is empty (" + std::to_string(fw) + "x" +
+                                                    std::to_string(fh) + ")");
     std::vector<uint8_t> palette = global;
     if (iflags & 0x80) {
       const size_t n = size_t{3} << ((iflags & 7) + 1);
