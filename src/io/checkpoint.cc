@@ -318,6 +318,11 @@ StatusOr<Checkpoint> LoadCheckpoint(const std::string& path, const LoadOptions& 
     ASSIGN_OR_RETURN(JsonValue cfg, ReadJsonFile(config_path, &cfg_file));
     if (ck.layout == "hf-folder") {
       ASSIGN_OR_RETURN(ck.config, ConfigFromHfJson(cfg, config_path));
+      if (!ck.located.preprocessor_config.empty()) {
+        std::shared_ptr<const MappedFile> pp_file;
+        ASSIGN_OR_RETURN(JsonValue pp, ReadJsonFile(ck.located.preprocessor_config, &pp_file));
+        RETURN_IF_ERROR(ApplyHfPreprocessorJson(pp, ck.located.preprocessor_config, &ck.config));
+      }
     } else {
       ASSIGN_OR_RETURN(ck.config, ConfigFromOpenClipJson(cfg, shapes, config_path));
     }

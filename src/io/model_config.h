@@ -112,6 +112,11 @@ ShapeMap ShapesOf(const std::vector<TensorInfo>& all);
 // defaults the file omits (they differ between CLIP and SigLIP).
 StatusOr<ModelConfig> ConfigFromHfJson(const JsonValue& root, const std::string& source);
 
+// HF preprocessor_config.json (CLIPImageProcessor / SiglipImageProcessor):
+// mean/std, resample, size/crop_size override the preprocessing defaults of
+// `config` (recorded with source config).
+Status ApplyHfPreprocessorJson(const JsonValue& root, const std::string& source, ModelConfig* config);
+
 // open_clip_config.json {"model_cfg", "preprocess_cfg"}; shapes fill what
 // the schema leaves to the code (e.g. timm towers).
 StatusOr<ModelConfig> ConfigFromOpenClipJson(const JsonValue& root, const ShapeMap& shapes,

@@ -106,4 +106,85 @@ std::string ModelConfigToJson(const ModelConfig& c) {
   return root.Done();
 }
 
+namespace {
+Status ReadTriple(const JsonValue& root, const char* key, const std::string& source,
+                  std::array<double, 3>* out, bool* found) {
+  const JsonValue* v = root.Find(key);
+  *found = v != nullptr && !v->is_null();
+  if (!*found) return Status::Ok();
+  if (!v->is_array() || v->array().size() != 3) {
+    return CorruptDataError(source + ": " + key + " must be 3 numbers");
+  }
+  for (int i = 0; i < 3; ++i) {
+    if (!v->array()[i].is_number()) return CorruptDataError(source + ": " + key + " must be 3 numbers");
+    (*out)[i] = v->array()[i].number();
+  }
+  return Status::Ok();
+}
+
+// size / crop_size: an int (legacy hub files) or {"shortest_edge"} or
+// {"height", "width"} (square sizes only).
+Status ReadSize(const JsonValue* v, const std::string& source, const char* key, int64_t* out,
+                bool* shortest) {
+  if (v->is_int()) {
+    *out = v->int_value();
+    *shortest = true;
+  } else if (const JsonValue* se = v->Find("shortest_edge"); se && se->is_int()) {
+    *out = se->int_value();
+    *shortest = true;
+  } else if (const JsonValue* h = v->Find("height"); h && h->is_int()) {
+    const JsonValue* w = v->Find("width");
+    if (w == nullptr || !w->is_int() || w->int_value() != h->int_value()) {
+      return UnsupportedError(source + ": non-square " + key + " is not supported");
+    }
+    *out = h->int_value();
+    *shortest = false;
+  } else {
+    return CorruptDataError(source + ": unrecognized " + key);
+  }
+  if (*out <= 0 || *out > (1 << 16)) return CorruptDataError(source + ": " + key + " out of range");
+  return Status::Ok();
+}
+}  // namespace
+
+Status ApplyHfPreprocessorJson(const JsonValue& root, const std::string& source, ModelConfig* c) {
+  if (!root.is_object()) return CorruptDataError(source + ": not a JSON object");
+  PreprocessConfig& p = c->preprocess;
+  bool found = false;
+  RETURN_IF_ERROR(ReadTriple(root, "image_mean", source, &p.mean, &found));
+  if (found) c->Decide("preprocess.mean", Num(p.mean[0]) + "," + Num(p.mean[1]) + "," + Num(p.mean[2]),
+                       DecisionSource::kConfig, source + " image_mean");
+  RETURN_IF_ERROR(ReadTriple(root, "image_std", source, &p.std, &found));
+  if (found) c->Decide("preprocess.std", Num(p.std[0]) + "," + Num(p.std[1]) + "," + Num(p.std[2]),
+                       DecisionSource::kConfig, source + " image_std");
+  if (const JsonValue* r = root.Find("resample"); r && r->is_int()) {
+    if (r->int_value() == 3) p.interpolation = "bicubic";
+    else if (r->int_value() == 2) p.interpolation = "bilinear";
+    else return UnsupportedError(source + ": resample " + std::to_string(r->int_value()) + " is not supported");
+    c->Decide("preprocess.interpolation", p.interpolation, DecisionSource::kConfig, source + " resample");
+  }
+  const JsonValue* crop_flag = root.Find("do_center_crop");
+  const bool crop = crop_flag != nullptr && crop_flag->is_bool() && crop_flag->bool_value();
+  if (const JsonValue* size = root.Find("size"); size && !size->is_null()) {
+    int64_t n = 0;
+    bool shortest = false;
+    RETURN_IF_ERROR(ReadSize(size, source, "size", &n, &shortest));
+    p.resize_mode = shortest ? "shortest" : "squash";
+    p.image_size = n;
+    c->Decide("preprocess.resize_mode", p.resize_mode, DecisionSource::kConfig, source + " size");
+  }
+  if (const JsonValue* cs = root.Find("crop_size"); crop && cs && !cs->is_null()) {
+    int64_t n = 0;
+    bool unused = false;
+    RETURN_IF_ERROR(ReadSize(cs, source, "crop_size", &n, &unused));
+    p.image_size = n;
+    p.crop_rounding = "hf";
+  } else if (!crop) {
+    p.crop_rounding = "none";
+  }
+  c->Decide("preprocess.image_size", std::to_string(p.image_size), DecisionSource::kConfig,
+            source + (crop ? " crop_size" : " size"));
+  return Status::Ok();
+}
+
 }  // namespace cliprt::io

@@ -129,6 +129,9 @@ TEST_P(CheckpointFixtureTest, ConfigMatchesReferenceModel) {
       EXPECT_EQ(c.preprocess.mean[i], p->Find("mean")->array()[i].number());
       EXPECT_EQ(c.preprocess.std[i], p->Find("std")->array()[i].number());
     }
+    if (const JsonValue* x = p->Find("image_size")) {
+      EXPECT_EQ(c.preprocess.image_size, x->int_value());
+    }
     if (const JsonValue* x = p->Find("resize_mode")) {
     EXPECT_EQ(c.preprocess.resize_mode, x->string());
   }
