@@ -3,7 +3,6 @@
 #include <zlib.h>
 
 #include <algorithm>
-#include <unordered_set>
 
 namespace cliprt::io {
 namespace {
@@ -113,7 +112,6 @@ StatusOr<ZipArchive> ZipArchive::Open(const ByteSource& src, const ZipLimits& li
   ZipArchive archive;
   archive.src_ = src;
   archive.entries_.reserve(count);
-  std::unordered_set<std::string> names;
   uint64_t pos = cd_offset;
   const uint64_t cd_end = cd_offset + cd_size;
   for (uint64_t i = 0; i < count; ++i) {
@@ -160,7 +158,7 @@ StatusOr<ZipArchive> ZipArchive::Open(const ByteSource& src, const ZipLimits& li
       }
       x += 4 + len;
     }
-    if (!names.insert(entry.name).second) {
+    if (!archive.by_name_.emplace(entry.name, archive.entries_.size()).second) {
       return corrupt("duplicate entry name \"" + entry.name + "\"");
     }
     if (entry.method == 0 && entry.compressed_size != entry.size) {
@@ -224,10 +222,8 @@ StatusOr<ZipArchive> ZipArchive::Open(const ByteSource& src, const ZipLimits& li
 }
 
 const ZipEntry* ZipArchive::Find(std::string_view name) const {
-  for (const ZipEntry& e : entries_) {
-    if (e.name == name) return &e;
-  }
-  return nullptr;
+  auto it = by_name_.find(std::string(name));
+  return it == by_name_.end() ? nullptr : &entries_[it->second];
 }
 
 StatusOr<std::string_view> ZipArchive::ReadStored(const ZipEntry& entry) const {

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/status.h"
@@ -53,6 +54,7 @@ class ZipArchive {
  private:
   ByteSource src_;
   std::vector<ZipEntry> entries_;
+  std::unordered_map<std::string, size_t> by_name_;  // so lookups stay O(1) on huge directories
 };
 
 // True if `data` starts with a zip local-header signature.
