@@ -159,6 +159,33 @@ TEST_P(F32GemmTest, BitIdenticalForAnyThreadCount) {
   }
 }
 
+// A row's result depends only on that row: the same input row gives the same
+// bits whether it is computed alone (M = 1), in a partial micro-panel or in a
+// full one, so an embedding never depends on what else is in the batch.
+TEST_P(F32GemmTest, RowResultsDoNotDependOnTheBatch) {
+  std::mt19937 rng(123);
+  const int64_t n = 77, k = 1100, m = 40;
+  const auto x = RandomUniform(m * k, -1.0f, 1.0f, rng);
+  const auto w = RandomUniform(n * k, -1.0f, 1.0f, rng);
+  const auto bias = RandomUniform(n, -1.0f, 1.0f, rng);
+  PackedGemmWeights packed = Pack(w, n, k);
+  ASSERT_NE(packed.data(), nullptr);
+  GemmEpilogue ep;
+  ep.bias = bias.data();
+  ep.activation = GemmActivation::kQuickGelu;
+  std::vector<float> batch(m * n);
+  ASSERT_TRUE(RunPacked(packed, m, x.data(), k, batch.data(), n, ep, 2).ok());
+  for (int64_t row : {int64_t{0}, int64_t{13}, m - 1}) {
+    for (int64_t sub_m : {int64_t{1}, int64_t{3}}) {
+      if (row + sub_m > m) continue;
+      std::vector<float> part(sub_m * n);
+      ASSERT_TRUE(RunPacked(packed, sub_m, x.data() + row * k, k, part.data(), n, ep, 1).ok());
+      EXPECT_EQ(0, std::memcmp(part.data(), batch.data() + row * n, part.size() * sizeof(float)))
+          << "rows " << row << ".." << row + sub_m - 1;
+    }
+  }
+}
+
 TEST_P(F32GemmTest, LargeMagnitudesWithinRelativeBound) {
   std::mt19937 rng(3);
   const int64_t m = 9, n = 40, k = 300;
