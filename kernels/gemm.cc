@@ -183,6 +183,23 @@ void RunTask(const GemmKernelEntry& e, const GemmPlan& plan, const Blocking& b,
     args.first = k0 == 0;
     args.last = k0 + kcb >= plan.k_padded;
     args.k_groups = kcb / e.k_group;
+    if (rows == 1 && e.row1 != nullptr) {  // one row: several panels per call
+      for (int64_t p = p_begin; p < p_end; p += e.row1_panels) {
+        const int64_t col0 = p * e.nr;
+        args.panels = static_cast<int>(std::min<int64_t>(e.row1_panels, p_end - p));
+        args.panel_stride = PanelBytes(plan) / static_cast<int64_t>(elem);
+        args.cols = static_cast<int>(std::min<int64_t>(int64_t{args.panels} * e.nr, plan.n - col0));
+        args.rows = 1;
+        args.b = packed + p * PanelBytes(plan) + k0 * e.nr * elem;
+        args.a = a_all + (static_cast<size_t>(row0) * plan.k_padded + k0 * e.mr) * elem;
+        args.partial = static_cast<float*>(partial) + (p - p_begin) * e.nr;
+        args.y = y + row0 * ldy + col0;
+        args.bias = ep.bias != nullptr ? ep.bias + col0 : nullptr;
+        args.residual = ep.residual != nullptr ? ep.residual + row0 * ep.ldr + col0 : nullptr;
+        e.row1(args);
+      }
+      continue;
+    }
     for (int64_t p = p_begin; p < p_end; ++p) {
       const int64_t col0 = p * e.nr;
       args.cols = static_cast<int>(std::min<int64_t>(e.nr, plan.n - col0));

@@ -18,6 +18,7 @@ cliprt_isa_sources(cliprt_objects AVX_VNNI
   ${CMAKE_CURRENT_LIST_DIR}/avx2/qs8_gemm_6x16__avxvnni.cc)
 cliprt_isa_sources(cliprt_objects AVX512
   ${CMAKE_CURRENT_LIST_DIR}/avx512/f32_gemm_14x32__avx512f.cc
+  ${CMAKE_CURRENT_LIST_DIR}/avx512/f32_gemv_1x128__avx512f.cc
   ${CMAKE_CURRENT_LIST_DIR}/avx512/bf16_gemm_12x32__avx512f.cc
   ${CMAKE_CURRENT_LIST_DIR}/avx512/gemm_pack_avx512.cc)
 cliprt_isa_sources(cliprt_objects AVX512_BF16

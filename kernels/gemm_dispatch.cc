@@ -13,7 +13,7 @@ namespace {
 constexpr GemmKernelEntry kTable[] = {
 #if defined(__x86_64__) || defined(_M_X64)
     {GemmPrecision::kF32, IsaLevel::kAvx512, false, false, false, "f32_gemm_14x32__avx512f", 14,
-     32, 1, 1024, 8, 8, &f32_gemm_14x32__avx512f},
+     32, 1, 1024, 8, 8, &f32_gemm_14x32__avx512f, &f32_gemv_1x128__avx512f, 4},
     {GemmPrecision::kF32, IsaLevel::kAvx2, false, false, false, "f32_gemm_6x16__avx2_fma", 6, 16,
      1, 256, 24, 16, &f32_gemm_6x16__avx2_fma},
     {GemmPrecision::kBF16, IsaLevel::kAvx512, true, false, false, "bf16_gemm_14x32__avx512bf16",

@@ -46,6 +46,11 @@ struct GemmTileArgs {
   const float* row_scale = nullptr;   // at row0: activation scale per row
   const float* col_scale = nullptr;   // at col0: weight scale per column
   const int32_t* col_sum = nullptr;   // at col0: Σ_k w_q[n,k] (for the +128 offset)
+  // Single-row kernels only: consecutive panels in one call (cols may then be
+  // up to panels·nr) and the distance between their B micro-panels, in
+  // elements.
+  int panels = 1;
+  int64_t panel_stride = 0;
 };
 
 using GemmTileFn = void (*)(const GemmTileArgs& args);
@@ -65,6 +70,10 @@ struct GemmKernelEntry {
   int max_mc_panels;    // rows per A block = mr · max_mc_panels at most
   int max_nc_panels;    // columns per task = nr · max_nc_panels at most
   GemmTileFn tile;
+  // Optional kernel for one-row tiles over up to row1_panels panels at once,
+  // with the same per-element arithmetic as `tile` (so results match).
+  GemmTileFn row1 = nullptr;
+  int row1_panels = 0;
 };
 
 // The table (gemm_dispatch.cc); entries whose ISA sources are not compiled
@@ -86,6 +95,7 @@ void qs8_gemm_4x8__scalar(const GemmTileArgs& args);
 #if defined(__x86_64__) || defined(_M_X64)
 void f32_gemm_6x16__avx2_fma(const GemmTileArgs& args);
 void f32_gemm_14x32__avx512f(const GemmTileArgs& args);
+void f32_gemv_1x128__avx512f(const GemmTileArgs& args);
 void bf16_gemm_14x32__avx512bf16(const GemmTileArgs& args);
 void qs8_gemm_12x32__avx512vnni(const GemmTileArgs& args);
 void bf16_gemm_12x32__avx512f(const GemmTileArgs& args);
