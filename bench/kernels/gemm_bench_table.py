@@ -39,7 +39,12 @@ def main(path):
     print()
     print("| shape (M×N×K) | " + " | ".join(impls) + " | f32 / best peer | f32 / peak | bf16 / f32 | int8 / f32 |")
     print("|---" * (len(impls) + 5) + "|")
-    for shape, r in rows.items():
+    def order(name):  # tower, then M, then layer
+        tower, layer, m = name.split("_")
+        return (tower, int(m[1:]), ["qkv", "out", "fc1", "fc2"].index(layer) if layer in
+                ["qkv", "out", "fc1", "fc2"] else 9)
+
+    for shape, r in sorted(rows.items(), key=lambda kv: order(kv[0])):
         f32 = r.get("cliprt_f32_avx512")
         peers = [r[p] for p in ("eigen_native", "openblas") if p in r]
         cells = [f"{r[i]:.1f}" if i in r else "—" for i in impls]
