@@ -103,6 +103,14 @@ StatusOr<TensorSet> ReadTorchArchive(const ByteSource& src, const TensorFilter& 
   if (pkl == nullptr) {
     return NotFoundError("torch archive " + file + ": no " + prefix + "data.pkl record");
   }
+  // Storages are read as little-endian; newer writers record the order.
+  if (const ZipEntry* bo = zip.Find(prefix + "byteorder")) {
+    ASSIGN_OR_RETURN(std::string_view order, zip.ReadStoredVerified(*bo));
+    if (order != "little") {
+      return UnsupportedError("torch archive " + file + ": byteorder \"" +
+                              std::string(order.substr(0, 16)) + "\" is not supported (little-endian only)");
+    }
+  }
   bool has_code = false;
   for (const ZipEntry& e : zip.entries()) {
     if (e.name.rfind(prefix + "code/", 0) == 0) {
