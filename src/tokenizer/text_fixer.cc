@@ -96,22 +96,64 @@ CodePoints FixSurrogates(std::u32string_view text) {
   return out;
 }
 
+// Which of ftfy's per-character steps can change the text; a step that
+// cannot is skipped (its result would equal its input).
+struct StepFlags {
+  bool amp = false, non_ascii = false, c1 = false, ligature = false, width = false, quote = false,
+       line_break = false, surrogate = false, escape = false, control = false;
+};
+
+StepFlags Scan(std::u32string_view text) {
+  StepFlags f;
+  for (uint32_t c : text) {
+    if (c < 0x80) {
+      f.amp |= c == '&';
+      f.line_break |= c == '\r';
+      f.escape |= c == 0x1B;
+      f.control |= IsFtfyControl(c);
+      continue;
+    }
+    f.non_ascii = true;
+    f.c1 |= c <= 0x9F;
+    f.line_break |= c == 0x85 || c == 0x2028 || c == 0x2029;
+    f.ligature |= (c >= 0x132 && c <= 0x1F3) || (c >= 0xFB00 && c <= 0xFB06);  // kFtfyLigatures' span
+    f.width |= c == 0x3000 || (c >= 0xFF01 && c <= 0xFFEF);
+    f.quote |= c == 0x2BC || (c >= 0x2018 && c <= 0x201F);
+    f.surrogate |= c >= 0xD800 && c <= 0xDFFF;
+    f.control |= IsFtfyControl(c);
+  }
+  return f;
+}
+
 // fix_and_explain for one segment.
 CodePoints FixSegment(std::u32string_view segment, bool unescape_html) {
   CodePoints text(segment);
   for (int round = 0; round < 64; ++round) {  // ftfy loops until stable
     CodePoints orig = text;
-    if (unescape_html) text = FtfyUnescapeHtml(text);
-    text = FixMojibake(text);
-    text = FixC1Controls(text);
-    text = Translate(text, unicode::kFtfyLigatures, unicode::kFtfyLigaturesSize, 0x132);
-    text = Translate(text, unicode::kFtfyWidthMap, unicode::kFtfyWidthMapSize, 0x3000);
-    text = UncurlQuotes(text);
-    text = FixLineBreaks(text);
-    text = FixSurrogates(text);
-    text = FtfyRemoveTerminalEscapes(text);
-    text = RemoveControlChars(text);
-    text = NormalizeNfc(text);
+    StepFlags f = Scan(text);
+    auto apply = [&](bool needed, auto step) {
+      if (!needed) return;
+      CodePoints next = step(text);
+      if (next != text) {
+        text = std::move(next);
+        f = Scan(text);
+      }
+    };
+    apply(unescape_html && f.amp, [](const CodePoints& t) { return FtfyUnescapeHtml(t); });
+    apply(f.non_ascii, [](const CodePoints& t) { return FixMojibake(t); });
+    apply(f.c1, [](const CodePoints& t) { return FixC1Controls(t); });
+    apply(f.ligature, [](const CodePoints& t) {
+      return Translate(t, unicode::kFtfyLigatures, unicode::kFtfyLigaturesSize, 0x132);
+    });
+    apply(f.width, [](const CodePoints& t) {
+      return Translate(t, unicode::kFtfyWidthMap, unicode::kFtfyWidthMapSize, 0x3000);
+    });
+    apply(f.quote, [](const CodePoints& t) { return UncurlQuotes(t); });
+    apply(f.line_break, [](const CodePoints& t) { return FixLineBreaks(t); });
+    apply(f.surrogate, [](const CodePoints& t) { return FixSurrogates(t); });
+    apply(f.escape, [](const CodePoints& t) { return FtfyRemoveTerminalEscapes(t); });
+    apply(f.control, [](const CodePoints& t) { return RemoveControlChars(t); });
+    if (!IsNfcQuickYes(text)) text = NormalizeNfc(text);
     if (text == orig) break;
   }
   return text;
