@@ -17,10 +17,11 @@ inline __m256i ColumnMask(int cols, int offset) {
   return _mm256_cmpgt_epi32(_mm256_set1_epi32(cols - offset), lane);
 }
 
+// Writes the tile's sums to `acc`. Kept apart from the epilogue: with both in
+// one function GCC 12 kept a stack copy of every accumulator inside the k
+// loop (measured: 36 % of the FMA peak instead of ~85 %).
 template <int R>
-void Tile(const GemmTileArgs& args) {
-  const __m256i m0 = ColumnMask(args.cols, 0);
-  const __m256i m1 = ColumnMask(args.cols, 8);
+void Accumulate(const GemmTileArgs& args, __m256i m0, __m256i m1, float (*acc)[kNr]) {
   __m256 c0[R], c1[R];
   if (args.first) {
 #pragma GCC unroll 6
@@ -50,12 +51,24 @@ void Tile(const GemmTileArgs& args) {
     a += kMr;
     b += kNr;
   }
+#pragma GCC unroll 6
+  for (int r = 0; r < R; ++r) {
+    _mm256_store_ps(acc[r], c0[r]);
+    _mm256_store_ps(acc[r] + 8, c1[r]);
+  }
+}
+
+template <int R>
+void Tile(const GemmTileArgs& args) {
+  const __m256i m0 = ColumnMask(args.cols, 0);
+  const __m256i m1 = ColumnMask(args.cols, 8);
+  alignas(32) float acc[R][kNr];
+  Accumulate<R>(args, m0, m1, acc);
   if (!args.last) {
     float* p = static_cast<float*>(args.partial);
-#pragma GCC unroll 6
     for (int r = 0; r < R; ++r) {
-      _mm256_maskstore_ps(p + r * args.ldp, m0, c0[r]);
-      _mm256_maskstore_ps(p + r * args.ldp + 8, m1, c1[r]);
+      _mm256_maskstore_ps(p + r * args.ldp, m0, _mm256_load_ps(acc[r]));
+      _mm256_maskstore_ps(p + r * args.ldp + 8, m1, _mm256_load_ps(acc[r] + 8));
     }
     return;
   }
@@ -66,7 +79,7 @@ void Tile(const GemmTileArgs& args) {
     bias1 = _mm256_maskload_ps(args.bias + 8, m1);
   }
   for (int r = 0; r < R; ++r) {
-    __m256 v0 = c0[r], v1 = c1[r];
+    __m256 v0 = _mm256_load_ps(acc[r]), v1 = _mm256_load_ps(acc[r] + 8);
     if (has_bias) {
       v0 = _mm256_add_ps(v0, bias0);
       v1 = _mm256_add_ps(v1, bias1);
