@@ -99,7 +99,11 @@ Status PackGemmWeights(const GemmPlan& plan, const float* w, int64_t ldw, void* 
                        size_t packed_bytes);
 
 // Per-call scratch RunGemm needs for M rows when run with `num_threads`
-// threads (multiple of 64; 64-byte aligned memory expected).
+// threads (multiple of 64; 64-byte aligned memory expected). It is dominated
+// by the packed copy of X: about M·K·(4, 2 or 1 bytes for f32, bf16, int8),
+// plus one partial-sum tile per thread. Each row of Y depends only on its row
+// of X (not on M or the other rows), so a caller that must bound memory can
+// run a large M in chunks of rows and get bit-identical results.
 size_t GemmScratchBytes(const GemmPlan& plan, int64_t m, int num_threads);
 
 // Y = epilogue(X · Wᵀ). X [m, ldx >= k], Y [m, ldy >= n]. Y must not overlap
