@@ -52,7 +52,8 @@ Status CheckLimit(const ImageInfo& info, int64_t max_pixels) {
     return CorruptDataError(std::string(ImageFormatName(info.format)) + ": image size " +
                             std::to_string(info.width) + "x" + std::to_string(info.height) + " is empty");
   }
-  if (info.width * info.height > max_pixels) {
+  // Division, not multiplication: PNG sizes go up to 2^32 - 1 per side.
+  if (info.width > max_pixels / info.height) {
     return ResourceExhaustedError(std::string(ImageFormatName(info.format)) + " of " +
                                   std::to_string(info.width) + "x" + std::to_string(info.height) +
                                   " pixels exceeds the limit of " + std::to_string(max_pixels) +

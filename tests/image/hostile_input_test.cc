@@ -74,6 +74,7 @@ StatusCode DecodeCode(const std::vector<uint8_t>& bytes, int64_t max_pixels = kD
 
 TEST(HostileInput, DecompressionBombsRefusedFromHeader) {
   EXPECT_EQ(DecodeCode(PngClaiming(100000, 100000)), StatusCode::kResourceExhausted);
+  EXPECT_EQ(DecodeCode(PngClaiming(0xFFFFFFF2u, 0xFFFFFF09u)), StatusCode::kResourceExhausted);  // no overflow
   EXPECT_EQ(DecodeCode(JpegClaiming(65000, 65000)), StatusCode::kResourceExhausted);
   EXPECT_EQ(DecodeCode(GifClaiming(65535, 65535)), StatusCode::kResourceExhausted);
   // A configurable limit applies to real images too.
