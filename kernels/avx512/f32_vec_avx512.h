@@ -14,9 +14,12 @@
 // GCC 12's intrinsics build their unmasked forms on a deliberately
 // self-initialized "undefined" vector, which -W(maybe-)uninitialized reports
 // once inlined (a false positive, fixed in later GCC). This header is included
-// only by the kernel sources of its ISA, so the suppression stays there.
+// only by the kernel sources of its ISA, so the suppression stays there
+// (clang has no such warning, nor -Wmaybe-uninitialized).
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 
 #include <immintrin.h>
 
