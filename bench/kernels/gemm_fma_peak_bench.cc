@@ -8,7 +8,9 @@
 #if defined(__x86_64__) || defined(_M_X64)
 // GCC 12 reports its own AVX-512 intrinsics' "undefined" vectors as maybe
 // uninitialized once inlined (a false positive).
+#if defined(__GNUC__) && !defined(__clang__)  // clang has no such warning
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 
 #include <benchmark/benchmark.h>
 #include <immintrin.h>

@@ -14,7 +14,9 @@
 // self-initialized "undefined" vector, which -Wmaybe-uninitialized reports
 // once inlined (a false positive fixed in later GCC). This header is included
 // only by AVX-512 kernel sources, so the suppression stays in those files.
+#if defined(__GNUC__) && !defined(__clang__)  // clang has no such warning
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 
 #include <immintrin.h>
 
