@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -72,6 +73,32 @@ TEST(TensorTest, BorrowKeepsItsOwnerAliveAndConvertsStridedHalfExactly) {
   EXPECT_EQ(v[3], 65504.0f);
   t = Tensor();
   EXPECT_TRUE(weak.expired());
+}
+
+}  // namespace
+}  // namespace cliprt
+
+namespace cliprt {
+namespace {
+
+// The contiguous fast path (table lookup for f16, shift for bf16) must agree
+// bit for bit with the element-wise conversions, for every 16-bit pattern.
+TEST(TensorTest, ContiguousWideningMatchesElementwiseForAllBitPatterns) {
+  std::vector<uint16_t> bits(65536);
+  for (uint32_t i = 0; i < 65536; ++i) bits[i] = static_cast<uint16_t>(i);
+  for (DType dtype : {DType::kF16, DType::kBF16}) {
+    Tensor t = Tensor::Borrow(bits.data(), dtype, {256, 256}, {256, 1}, nullptr);
+    StatusOr<Tensor> f = t.ToContiguousF32();
+    ASSERT_TRUE(f.ok());
+    const float* v = f->data_as<float>();
+    for (uint32_t i = 0; i < 65536; ++i) {
+      const float expected = dtype == DType::kF16 ? HalfToFloat(bits[i]) : BFloat16ToFloat(bits[i]);
+      uint32_t a, b;
+      std::memcpy(&a, &v[i], 4);
+      std::memcpy(&b, &expected, 4);
+      ASSERT_EQ(a, b) << DTypeName(dtype) << " pattern " << i;
+    }
+  }
 }
 
 }  // namespace
