@@ -6,7 +6,7 @@
 
 #include <cstring>
 
-#include "kernels/avx2/gemm_activation_avx2.h"
+#include "kernels/avx2/gemm_epilogue_avx2.h"
 #include "kernels/gemm_microkernel.h"
 
 namespace cliprt::kernels {
@@ -15,10 +15,6 @@ namespace {
 constexpr int kMr = 4;
 constexpr int kNr = 16;
 
-inline __m256i ColumnMask(int cols, int offset) {
-  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-  return _mm256_cmpgt_epi32(_mm256_set1_epi32(cols - offset), lane);
-}
 inline __m256 Low(__m256i pairs) { return _mm256_castsi256_ps(_mm256_slli_epi32(pairs, 16)); }
 inline __m256 High(__m256i pairs) {
   return _mm256_castsi256_ps(_mm256_and_si256(pairs, _mm256_set1_epi32(int32_t(0xFFFF0000u))));
@@ -70,41 +66,13 @@ void Accumulate(const GemmTileArgs& args, __m256i m0, __m256i m1, float (*acc)[k
 
 template <int R>
 void Tile(const GemmTileArgs& args) {
-  const __m256i m0 = ColumnMask(args.cols, 0);
-  const __m256i m1 = ColumnMask(args.cols, 8);
+  const __m256i m0 = avx2::ColumnMask(args.cols, 0);
+  const __m256i m1 = avx2::ColumnMask(args.cols, 8);
   alignas(32) float acc[R][kNr];
   Accumulate<R>(args, m0, m1, acc);
-  if (!args.last) {
-    float* p = static_cast<float*>(args.partial);
-    for (int r = 0; r < R; ++r) {
-      _mm256_maskstore_ps(p + r * args.ldp, m0, _mm256_load_ps(acc[r]));
-      _mm256_maskstore_ps(p + r * args.ldp + 8, m1, _mm256_load_ps(acc[r] + 8));
-    }
-    return;
-  }
-  __m256 bias0 = _mm256_setzero_ps(), bias1 = _mm256_setzero_ps();
-  const bool has_bias = args.bias != nullptr;
-  if (has_bias) {
-    bias0 = _mm256_maskload_ps(args.bias, m0);
-    bias1 = _mm256_maskload_ps(args.bias + 8, m1);
-  }
-  for (int r = 0; r < R; ++r) {
-    __m256 v0 = _mm256_load_ps(acc[r]), v1 = _mm256_load_ps(acc[r] + 8);
-    if (has_bias) {
-      v0 = _mm256_add_ps(v0, bias0);
-      v1 = _mm256_add_ps(v1, bias1);
-    }
-    v0 = avx2::Activate(args.activation, v0);
-    v1 = avx2::Activate(args.activation, v1);
-    if (args.residual != nullptr) {
-      const float* res = args.residual + r * args.ldr;
-      v0 = _mm256_add_ps(v0, _mm256_maskload_ps(res, m0));
-      v1 = _mm256_add_ps(v1, _mm256_maskload_ps(res + 8, m1));
-    }
-    float* out = args.y + r * args.ldy;
-    _mm256_maskstore_ps(out, m0, v0);
-    _mm256_maskstore_ps(out + 8, m1, v1);
-  }
+  if (!args.last) return avx2::StorePartial<R>(args, m0, m1, acc);
+  const avx2::TileEpilogue epilogue(args, m0, m1);
+  for (int r = 0; r < R; ++r) epilogue.Row(r, _mm256_load_ps(acc[r]), _mm256_load_ps(acc[r] + 8));
 }
 
 }  // namespace

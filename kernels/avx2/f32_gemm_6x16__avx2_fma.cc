@@ -2,7 +2,7 @@
 // 2 ymm of B and one broadcast fill the 16 ymm registers.
 #include <immintrin.h>
 
-#include "kernels/avx2/gemm_activation_avx2.h"
+#include "kernels/avx2/gemm_epilogue_avx2.h"
 #include "kernels/gemm_microkernel.h"
 
 namespace cliprt::kernels {
@@ -10,12 +10,6 @@ namespace {
 
 constexpr int kMr = 6;
 constexpr int kNr = 16;
-
-// Lane mask for columns [offset, offset + 8) when only `cols` are valid.
-inline __m256i ColumnMask(int cols, int offset) {
-  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-  return _mm256_cmpgt_epi32(_mm256_set1_epi32(cols - offset), lane);
-}
 
 // Writes the tile's sums to `acc`. Kept apart from the epilogue: with both in
 // one function GCC 12 kept a stack copy of every accumulator inside the k
@@ -60,41 +54,13 @@ void Accumulate(const GemmTileArgs& args, __m256i m0, __m256i m1, float (*acc)[k
 
 template <int R>
 void Tile(const GemmTileArgs& args) {
-  const __m256i m0 = ColumnMask(args.cols, 0);
-  const __m256i m1 = ColumnMask(args.cols, 8);
+  const __m256i m0 = avx2::ColumnMask(args.cols, 0);
+  const __m256i m1 = avx2::ColumnMask(args.cols, 8);
   alignas(32) float acc[R][kNr];
   Accumulate<R>(args, m0, m1, acc);
-  if (!args.last) {
-    float* p = static_cast<float*>(args.partial);
-    for (int r = 0; r < R; ++r) {
-      _mm256_maskstore_ps(p + r * args.ldp, m0, _mm256_load_ps(acc[r]));
-      _mm256_maskstore_ps(p + r * args.ldp + 8, m1, _mm256_load_ps(acc[r] + 8));
-    }
-    return;
-  }
-  __m256 bias0 = _mm256_setzero_ps(), bias1 = _mm256_setzero_ps();
-  const bool has_bias = args.bias != nullptr;
-  if (has_bias) {
-    bias0 = _mm256_maskload_ps(args.bias, m0);
-    bias1 = _mm256_maskload_ps(args.bias + 8, m1);
-  }
-  for (int r = 0; r < R; ++r) {
-    __m256 v0 = _mm256_load_ps(acc[r]), v1 = _mm256_load_ps(acc[r] + 8);
-    if (has_bias) {
-      v0 = _mm256_add_ps(v0, bias0);
-      v1 = _mm256_add_ps(v1, bias1);
-    }
-    v0 = avx2::Activate(args.activation, v0);
-    v1 = avx2::Activate(args.activation, v1);
-    if (args.residual != nullptr) {
-      const float* res = args.residual + r * args.ldr;
-      v0 = _mm256_add_ps(v0, _mm256_maskload_ps(res, m0));
-      v1 = _mm256_add_ps(v1, _mm256_maskload_ps(res + 8, m1));
-    }
-    float* out = args.y + r * args.ldy;
-    _mm256_maskstore_ps(out, m0, v0);
-    _mm256_maskstore_ps(out + 8, m1, v1);
-  }
+  if (!args.last) return avx2::StorePartial<R>(args, m0, m1, acc);
+  const avx2::TileEpilogue epilogue(args, m0, m1);
+  for (int r = 0; r < R; ++r) epilogue.Row(r, _mm256_load_ps(acc[r]), _mm256_load_ps(acc[r] + 8));
 }
 
 }  // namespace

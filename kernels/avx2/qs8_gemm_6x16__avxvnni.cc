@@ -5,7 +5,7 @@
 
 #include <cstring>
 
-#include "kernels/avx2/gemm_activation_avx2.h"
+#include "kernels/avx2/gemm_epilogue_avx2.h"
 #include "kernels/gemm_microkernel.h"
 
 namespace cliprt::kernels {
@@ -13,11 +13,6 @@ namespace {
 
 constexpr int kMr = 6;
 constexpr int kNr = 16;
-
-inline __m256i ColumnMask(int cols, int offset) {
-  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-  return _mm256_cmpgt_epi32(_mm256_set1_epi32(cols - offset), lane);
-}
 
 template <int R>
 void Accumulate(const GemmTileArgs& args, __m256i m0, __m256i m1, int32_t (*acc)[kNr]) {
@@ -61,51 +56,26 @@ void Accumulate(const GemmTileArgs& args, __m256i m0, __m256i m1, int32_t (*acc)
 
 template <int R>
 void Tile(const GemmTileArgs& args) {
-  const __m256i m0 = ColumnMask(args.cols, 0);
-  const __m256i m1 = ColumnMask(args.cols, 8);
+  const __m256i m0 = avx2::ColumnMask(args.cols, 0);
+  const __m256i m1 = avx2::ColumnMask(args.cols, 8);
   alignas(32) int32_t acc[R][kNr];
   Accumulate<R>(args, m0, m1, acc);
   auto row = [&](int r, int half) {
     return _mm256_load_si256(reinterpret_cast<const __m256i*>(acc[r] + 8 * half));
   };
-  if (!args.last) {
-    int32_t* p = static_cast<int32_t*>(args.partial);
-    for (int r = 0; r < R; ++r) {
-      _mm256_maskstore_epi32(p + r * args.ldp, m0, row(r, 0));
-      _mm256_maskstore_epi32(p + r * args.ldp + 8, m1, row(r, 1));
-    }
-    return;
-  }
+  if (!args.last) return avx2::StorePartial<R>(args, m0, m1, acc);
   const __m256i offset0 = _mm256_slli_epi32(_mm256_maskload_epi32(args.col_sum, m0), 7);
   const __m256i offset1 = _mm256_slli_epi32(_mm256_maskload_epi32(args.col_sum + 8, m1), 7);
   const __m256 cs0 = _mm256_maskload_ps(args.col_scale, m0);
   const __m256 cs1 = _mm256_maskload_ps(args.col_scale + 8, m1);
-  __m256 bias0 = _mm256_setzero_ps(), bias1 = _mm256_setzero_ps();
-  const bool has_bias = args.bias != nullptr;
-  if (has_bias) {
-    bias0 = _mm256_maskload_ps(args.bias, m0);
-    bias1 = _mm256_maskload_ps(args.bias + 8, m1);
-  }
+  const avx2::TileEpilogue epilogue(args, m0, m1);
   for (int r = 0; r < R; ++r) {
     const __m256 rs = _mm256_set1_ps(args.row_scale[r]);
-    __m256 v0 = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(row(r, 0), offset0)),
+    const __m256 v0 = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(row(r, 0), offset0)),
                               _mm256_mul_ps(rs, cs0));
-    __m256 v1 = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(row(r, 1), offset1)),
+    const __m256 v1 = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(row(r, 1), offset1)),
                               _mm256_mul_ps(rs, cs1));
-    if (has_bias) {
-      v0 = _mm256_add_ps(v0, bias0);
-      v1 = _mm256_add_ps(v1, bias1);
-    }
-    v0 = avx2::Activate(args.activation, v0);
-    v1 = avx2::Activate(args.activation, v1);
-    if (args.residual != nullptr) {
-      const float* res = args.residual + r * args.ldr;
-      v0 = _mm256_add_ps(v0, _mm256_maskload_ps(res, m0));
-      v1 = _mm256_add_ps(v1, _mm256_maskload_ps(res + 8, m1));
-    }
-    float* out = args.y + r * args.ldy;
-    _mm256_maskstore_ps(out, m0, v0);
-    _mm256_maskstore_ps(out + 8, m1, v1);
+    epilogue.Row(r, v0, v1);
   }
 }
 

@@ -4,7 +4,7 @@
 // independent FMAs to cover the latency of both FMA pipes.
 #include <immintrin.h>
 
-#include "kernels/avx512/gemm_activation_avx512.h"
+#include "kernels/avx512/gemm_epilogue_avx512.h"
 #include "kernels/gemm_microkernel.h"
 
 namespace cliprt::kernels {
@@ -15,11 +15,7 @@ constexpr int kNr = 32;
 
 template <int R>
 void Tile(const GemmTileArgs& args) {
-  const int cols = args.cols;
-  const __mmask16 m0 = cols >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << cols) - 1);
-  const __mmask16 m1 = cols >= 32 ? __mmask16(0xFFFF)
-                       : cols > 16 ? __mmask16((1u << (cols - 16)) - 1)
-                                   : __mmask16(0);
+  const auto [m0, m1] = avx512::TileColumnMasks(args.cols);
   __m512 c0[R], c1[R];
   if (args.first) {
 #pragma GCC unroll 14
@@ -49,38 +45,9 @@ void Tile(const GemmTileArgs& args) {
     a += kMr;
     b += kNr;
   }
-  if (!args.last) {
-    float* p = static_cast<float*>(args.partial);
-#pragma GCC unroll 14
-    for (int r = 0; r < R; ++r) {
-      _mm512_mask_storeu_ps(p + r * args.ldp, m0, c0[r]);
-      _mm512_mask_storeu_ps(p + r * args.ldp + 16, m1, c1[r]);
-    }
-    return;
-  }
-  __m512 bias0 = _mm512_setzero_ps(), bias1 = _mm512_setzero_ps();
-  const bool has_bias = args.bias != nullptr;
-  if (has_bias) {
-    bias0 = _mm512_maskz_loadu_ps(m0, args.bias);
-    bias1 = _mm512_maskz_loadu_ps(m1, args.bias + 16);
-  }
-  for (int r = 0; r < R; ++r) {
-    __m512 v0 = c0[r], v1 = c1[r];
-    if (has_bias) {
-      v0 = _mm512_add_ps(v0, bias0);
-      v1 = _mm512_add_ps(v1, bias1);
-    }
-    v0 = avx512::Activate(args.activation, v0);
-    v1 = avx512::Activate(args.activation, v1);
-    if (args.residual != nullptr) {
-      const float* res = args.residual + r * args.ldr;
-      v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m0, res));
-      v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(m1, res + 16));
-    }
-    float* out = args.y + r * args.ldy;
-    _mm512_mask_storeu_ps(out, m0, v0);
-    _mm512_mask_storeu_ps(out + 16, m1, v1);
-  }
+  if (!args.last) return avx512::StorePartial<R>(args, m0, m1, c0, c1);
+  const avx512::TileEpilogue epilogue(args, m0, m1);
+  for (int r = 0; r < R; ++r) epilogue.Row(r, c0[r], c1[r]);
 }
 
 }  // namespace

@@ -7,7 +7,7 @@
 
 #include <cstring>
 
-#include "kernels/avx512/gemm_activation_avx512.h"
+#include "kernels/avx512/gemm_epilogue_avx512.h"
 #include "kernels/gemm_microkernel.h"
 
 namespace cliprt::kernels {
@@ -61,53 +61,24 @@ void Accumulate(const GemmTileArgs& args, __mmask16 m0, __mmask16 m1, int32_t (*
 
 template <int R>
 void Tile(const GemmTileArgs& args) {
-  const int cols = args.cols;
-  const __mmask16 m0 = cols >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << cols) - 1);
-  const __mmask16 m1 = cols >= 32 ? __mmask16(0xFFFF)
-                       : cols > 16 ? __mmask16((1u << (cols - 16)) - 1)
-                                   : __mmask16(0);
+  const auto [m0, m1] = avx512::TileColumnMasks(args.cols);
   alignas(64) int32_t acc[R][kNr];
   Accumulate<R>(args, m0, m1, acc);
-  if (!args.last) {
-    int32_t* p = static_cast<int32_t*>(args.partial);
-    for (int r = 0; r < R; ++r) {
-      _mm512_mask_storeu_epi32(p + r * args.ldp, m0, _mm512_load_si512(acc[r]));
-      _mm512_mask_storeu_epi32(p + r * args.ldp + 16, m1, _mm512_load_si512(acc[r] + 16));
-    }
-    return;
-  }
+  if (!args.last) return avx512::StorePartial<R>(args, m0, m1, acc);
   const __m512i offset0 = _mm512_slli_epi32(_mm512_maskz_loadu_epi32(m0, args.col_sum), 7);
   const __m512i offset1 = _mm512_slli_epi32(_mm512_maskz_loadu_epi32(m1, args.col_sum + 16), 7);
   const __m512 cs0 = _mm512_maskz_loadu_ps(m0, args.col_scale);
   const __m512 cs1 = _mm512_maskz_loadu_ps(m1, args.col_scale + 16);
-  __m512 bias0 = _mm512_setzero_ps(), bias1 = _mm512_setzero_ps();
-  const bool has_bias = args.bias != nullptr;
-  if (has_bias) {
-    bias0 = _mm512_maskz_loadu_ps(m0, args.bias);
-    bias1 = _mm512_maskz_loadu_ps(m1, args.bias + 16);
-  }
+  const avx512::TileEpilogue epilogue(args, m0, m1);
   for (int r = 0; r < R; ++r) {
     const __m512 rs = _mm512_set1_ps(args.row_scale[r]);
-    __m512 v0 = _mm512_mul_ps(
+    const __m512 v0 = _mm512_mul_ps(
         _mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_load_si512(acc[r]), offset0)),
         _mm512_mul_ps(rs, cs0));
-    __m512 v1 = _mm512_mul_ps(
+    const __m512 v1 = _mm512_mul_ps(
         _mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_load_si512(acc[r] + 16), offset1)),
         _mm512_mul_ps(rs, cs1));
-    if (has_bias) {
-      v0 = _mm512_add_ps(v0, bias0);
-      v1 = _mm512_add_ps(v1, bias1);
-    }
-    v0 = avx512::Activate(args.activation, v0);
-    v1 = avx512::Activate(args.activation, v1);
-    if (args.residual != nullptr) {
-      const float* res = args.residual + r * args.ldr;
-      v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m0, res));
-      v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(m1, res + 16));
-    }
-    float* out = args.y + r * args.ldy;
-    _mm512_mask_storeu_ps(out, m0, v0);
-    _mm512_mask_storeu_ps(out + 16, m1, v1);
+    epilogue.Row(r, v0, v1);
   }
 }
 
