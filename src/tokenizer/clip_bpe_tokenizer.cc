@@ -129,22 +129,23 @@ void ClipBpeTokenizer::EncodePiece(std::u32string_view piece, std::vector<int64_
       }
     }
   }
-  std::string bytes = EncodeUtf8(piece);
-  if (bytes.size() <= kCacheMaxPieceBytes) {
+  const bool cacheable = piece.size() <= kCacheMaxPieceChars;
+  if (cacheable) {
     std::lock_guard<std::mutex> lock(cache_mutex_);
-    auto it = cache_.find(bytes);
+    auto it = cache_.find(piece);
     if (it != cache_.end()) {
       out->insert(out->end(), it->second.begin(), it->second.end());
       return;
     }
   }
+  std::string bytes = EncodeUtf8(piece);
   std::vector<int32_t> symbols = InitialBpeSymbols(vocab_, bytes, unknown_id_);
   BpeMerge(vocab_, &symbols);
   out->insert(out->end(), symbols.begin(), symbols.end());
-  if (bytes.size() <= kCacheMaxPieceBytes) {
+  if (cacheable) {
     std::lock_guard<std::mutex> lock(cache_mutex_);
     if (cache_.size() >= kCacheMaxEntries) cache_.clear();
-    cache_.emplace(std::move(bytes), std::move(symbols));
+    cache_.emplace(std::u32string(piece), std::move(symbols));
   }
 }
 

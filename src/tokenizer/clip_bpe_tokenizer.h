@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -39,12 +40,18 @@ class ClipBpeTokenizer final : public Tokenizer {
   std::vector<std::pair<CodePoints, int32_t>> special_ids_;
   int32_t bos_id_ = 0, eos_id_ = 0, unknown_id_ = 0;
 
-  // Bounded BPE cache: piece bytes -> ids (the references cache without
-  // bound; cliprt clears the cache when it is full).
+  // Bounded BPE cache: piece code points -> ids (the references cache
+  // without bound; cliprt clears the cache when it is full). Keyed by the
+  // code points with heterogeneous lookup, so a hit neither encodes the
+  // piece to UTF-8 nor builds a key string.
+  struct PieceHash {
+    using is_transparent = void;
+    size_t operator()(std::u32string_view s) const noexcept { return std::hash<std::u32string_view>{}(s); }
+  };
   static constexpr size_t kCacheMaxEntries = 1 << 16;
-  static constexpr size_t kCacheMaxPieceBytes = 128;
+  static constexpr size_t kCacheMaxPieceChars = 128;
   mutable std::mutex cache_mutex_;
-  mutable std::unordered_map<std::string, std::vector<int32_t>> cache_;
+  mutable std::unordered_map<std::u32string, std::vector<int32_t>, PieceHash, std::equal_to<>> cache_;
 };
 
 }  // namespace cliprt

@@ -147,7 +147,10 @@ class PatternIndex {
   }
 
   bool Search(std::u32string_view text, size_t from, PatternMatch* match) const {
-    std::vector<uint32_t> classes(text.size() - std::min(from, text.size()));
+    // One scratch per thread, reused across searches: a search runs per
+    // mojibake step and per charmap, and allocating here showed in profiles.
+    thread_local std::vector<uint32_t> classes;
+    classes.resize(text.size() - std::min(from, text.size()));
     bool anchored = false;
     for (size_t i = from; i < text.size(); ++i) {
       classes[i - from] = ClassOf(text[i]);
