@@ -103,25 +103,60 @@ struct StepFlags {
        line_break = false, surrogate = false, escape = false, control = false;
 };
 
+// Bits of the per-ASCII-character table Scan ORs together.
+enum : uint8_t { kAmp = 1, kCr = 2, kEsc = 4, kControl = 8 };
+
+struct AsciiScanTable {
+  uint8_t bits[128] = {};
+  constexpr AsciiScanTable() {
+    for (uint32_t c = 0; c < 128; ++c) {
+      uint8_t b = 0;
+      if (c == '&') b |= kAmp;
+      if (c == '\r') b |= kCr;
+      if (c == 0x1B) b |= kEsc;
+      if (c <= 0x08 || c == 0x0B || (c >= 0x0E && c <= 0x1F) || c == 0x7F) b |= kControl;
+      bits[c] = b;
+    }
+  }
+};
+constexpr AsciiScanTable kAsciiScan;
+
 StepFlags Scan(std::u32string_view text) {
   StepFlags f;
+  uint8_t ascii = 0;
   for (uint32_t c : text) {
     if (c < 0x80) {
-      f.amp |= c == '&';
-      f.line_break |= c == '\r';
-      f.escape |= c == 0x1B;
-      f.control |= IsFtfyControl(c);
+      ascii |= kAsciiScan.bits[c];
       continue;
     }
     f.non_ascii = true;
-    f.c1 |= c <= 0x9F;
-    f.line_break |= c == 0x85 || c == 0x2028 || c == 0x2029;
-    f.ligature |= (c >= 0x132 && c <= 0x1F3) || (c >= 0xFB00 && c <= 0xFB06);  // kFtfyLigatures' span
+    // Common blocks first: Latin-1 letters and most scripts below U+2018
+    // touch at most the C1, ligature and quote steps.
+    if (c < 0xA0) {  // C1 controls; U+0085 is a line break
+      f.c1 = true;
+      f.line_break |= c == 0x85;
+      continue;
+    }
+    if (c < 0x132) continue;
+    if (c <= 0x1F3) {  // kFtfyLigatures' first span
+      f.ligature = true;
+      continue;
+    }
+    if (c < 0x2018) {
+      f.quote |= c == 0x2BC;
+      continue;
+    }
+    f.line_break |= c == 0x2028 || c == 0x2029;
+    f.ligature |= c >= 0xFB00 && c <= 0xFB06;  // kFtfyLigatures' second span
     f.width |= c == 0x3000 || (c >= 0xFF01 && c <= 0xFFEF);
-    f.quote |= c == 0x2BC || (c >= 0x2018 && c <= 0x201F);
+    f.quote |= c <= 0x201F;
     f.surrogate |= c >= 0xD800 && c <= 0xDFFF;
     f.control |= IsFtfyControl(c);
   }
+  f.amp = (ascii & kAmp) != 0;
+  f.line_break |= (ascii & kCr) != 0;
+  f.escape = (ascii & kEsc) != 0;
+  f.control |= (ascii & kControl) != 0;
   return f;
 }
 
