@@ -20,8 +20,27 @@ bool IsCaseIgnorable(uint32_t cp) {
   return InRanges(unicode::kCaseIgnorable, unicode::kCaseIgnorableSize, cp);
 }
 
+// BMP code points with a simple lowercase mapping (8 KiB): most non-ASCII
+// text (CJK, lowercase letters, symbols) has none, which one bit test proves
+// instead of a binary search.
+const std::vector<uint64_t>& BmpLowerBitmap() {
+  static const std::vector<uint64_t> bits = [] {
+    std::vector<uint64_t> b(0x10000 / 64, 0);
+    for (size_t i = 0; i < unicode::kLowerSimpleSize; ++i) {
+      uint32_t cp = unicode::kLowerSimple[i].from;
+      if (cp < 0x10000) b[cp / 64] |= uint64_t{1} << (cp % 64);
+    }
+    return b;
+  }();
+  return bits;
+}
+
 uint32_t LowerSimple(uint32_t cp) {
   if (cp < 0x80) return (cp >= 'A' && cp <= 'Z') ? cp | 0x20 : cp;
+  if (cp < 0x10000) {
+    static const std::vector<uint64_t>& bmp = BmpLowerBitmap();
+    if ((bmp[cp / 64] >> (cp % 64) & 1) == 0) return cp;
+  }
   const unicode::CodeMapping* begin = unicode::kLowerSimple;
   const unicode::CodeMapping* end = begin + unicode::kLowerSimpleSize;
   const unicode::CodeMapping* it = std::lower_bound(begin, end, cp,
@@ -31,7 +50,8 @@ uint32_t LowerSimple(uint32_t cp) {
 
 // Appends the lowercase of cp (possibly several code points).
 void AppendLower(uint32_t cp, CodePoints* out) {
-  if (cp >= 0x80) {
+  // kLowerSpecial is sorted; outside its span no code point is special.
+  if (cp >= unicode::kLowerSpecial[0].cp && cp <= unicode::kLowerSpecial[unicode::kLowerSpecialSize - 1].cp) {
     const char* special = unicode::FindCodeString(unicode::kLowerSpecial, unicode::kLowerSpecialSize, cp);
     if (special != nullptr) {
       DecodeUtf8Lossy(special, out);
