@@ -1,5 +1,7 @@
 #include "tokenizer/clip_pretokenizer.h"
 
+#include <vector>
+
 #include "tokenizer/unicode_tables.h"
 
 namespace cliprt {
@@ -20,6 +22,29 @@ bool LiteralAt(std::u32string_view text, size_t pos, std::u32string_view literal
   return true;
 }
 
+// The pattern's character classes per BMP code point, one byte each
+// (64 KiB), built on first use from the same tables: one load instead of a
+// binary search per class test.
+enum : uint8_t { kLetter = 1, kNumber = 2, kSpace = 4, kOther = 8 };
+
+uint8_t ComputeClasses(uint32_t c) {
+  return static_cast<uint8_t>((unicode::IsRegexLetter(c) ? kLetter : 0) | (unicode::IsRegexNumber(c) ? kNumber : 0) |
+                              (unicode::IsRegexSpace(c) ? kSpace : 0) | (unicode::IsRegexOther(c) ? kOther : 0));
+}
+
+const std::vector<uint8_t>& BmpClasses() {
+  static const std::vector<uint8_t> table = [] {
+    std::vector<uint8_t> t(0x10000);
+    for (uint32_t c = 0; c < 0x10000; ++c) t[c] = ComputeClasses(c);
+    return t;
+  }();
+  return table;
+}
+
+inline uint8_t ClassesOf(const std::vector<uint8_t>& bmp, uint32_t c) {
+  return c < 0x10000 ? bmp[c] : ComputeClasses(c);
+}
+
 constexpr std::u32string_view kContractions[] = {U"'s", U"'t", U"'re", U"'ve", U"'m", U"'ll", U"'d"};
 
 }  // namespace
@@ -27,6 +52,7 @@ constexpr std::u32string_view kContractions[] = {U"'s", U"'t", U"'re", U"'ve", U
 void ClipPretokenize(std::u32string_view text, const ClipPretokenizerSpec& spec,
                      const std::function<void(size_t, size_t)>& emit) {
   const size_t n = text.size();
+  const std::vector<uint8_t>& bmp = BmpClasses();
   size_t i = 0;
   while (i < n) {
     uint32_t c = text[i];
@@ -46,17 +72,17 @@ void ClipPretokenize(std::u32string_view text, const ClipPretokenizerSpec& spec,
       }
     }
     if (end == i) {
-      if (unicode::IsRegexLetter(c)) {
+      const uint8_t cls = ClassesOf(bmp, c);
+      if (cls & kLetter) {
         end = i + 1;
-        while (end < n && unicode::IsRegexLetter(text[end])) ++end;
-      } else if (unicode::IsRegexNumber(c)) {
+        while (end < n && (ClassesOf(bmp, text[end]) & kLetter)) ++end;
+      } else if (cls & kNumber) {
         end = i + 1;
-      } else if (spec.ignore_case ? unicode::IsRegexOther(c)
-                                  : !unicode::IsRegexSpace(c)) {
+      } else if (spec.ignore_case ? (cls & kOther) != 0 : (cls & kSpace) == 0) {
         end = i + 1;
-        while (end < n && (spec.ignore_case ? unicode::IsRegexOther(text[end])
-                                            : !(unicode::IsRegexSpace(text[end]) || unicode::IsRegexLetter(text[end]) ||
-                                                unicode::IsRegexNumber(text[end])))) {
+        while (end < n) {
+          const uint8_t next = ClassesOf(bmp, text[end]);
+          if (spec.ignore_case ? (next & kOther) == 0 : (next & (kSpace | kLetter | kNumber)) != 0) break;
           ++end;
         }
       }
