@@ -103,8 +103,10 @@ class PatternIndex {
       }
       if (anchor_set < 0) {
         anchor_.assign(starts_.size(), 1);  // no anchor: every text must be searched
+        has_anchors_ = false;
         return;
       }
+      max_len_ = std::max<size_t>(max_len_, alt.item_count);
       for (size_t k = 0; k < starts_.size(); ++k) {
         if (InSet(static_cast<uint32_t>(k), static_cast<uint16_t>(anchor_set))) anchor_[k] = 1;
       }
@@ -151,13 +153,27 @@ class PatternIndex {
     // mojibake step and per charmap, and allocating here showed in profiles.
     thread_local std::vector<uint32_t> classes;
     classes.resize(text.size() - std::min(from, text.size()));
-    bool anchored = false;
-    for (size_t i = from; i < text.size(); ++i) {
+    size_t next_anchor = text.size();  // first anchored position >= pos
+    for (size_t i = text.size(); i-- > from;) {
       classes[i - from] = ClassOf(text[i]);
-      anchored |= anchor_[classes[i - from]] != 0;
+      if (anchor_[classes[i - from]] != 0) next_anchor = i;
     }
-    if (!anchored) return false;
+    if (next_anchor == text.size()) return false;
     for (size_t pos = from; pos <= text.size(); ++pos) {
+      if (has_anchors_) {
+        // Every alternative needs an anchored character among its at most
+        // max_len_ characters: no match can start max_len_ or more before
+        // the next anchored one.
+        if (next_anchor < pos) {
+          next_anchor = pos;
+          while (next_anchor < text.size() && anchor_[classes[next_anchor - from]] == 0) ++next_anchor;
+          if (next_anchor == text.size()) return false;
+        }
+        if (next_anchor >= pos + max_len_) {
+          pos = next_anchor - max_len_;  // the loop's ++pos lands on the first possible start
+          continue;
+        }
+      }
       for (size_t w = 0; w < alt_words_; ++w) {
         uint64_t mask = always_[w];
         if (pos < text.size()) mask |= first_[classes[pos - from] * alt_words_ + w];
@@ -186,6 +202,8 @@ class PatternIndex {
   std::vector<uint64_t> first_;   // class x alternatives that may start there
   std::vector<uint64_t> always_;  // alternatives tried at every position
   std::vector<uint8_t> anchor_;   // per class: character some alternative requires
+  bool has_anchors_ = true;       // every alternative has an anchor set
+  size_t max_len_ = 1;            // most characters an alternative consumes
   std::vector<uint16_t> bmp_class_;
 };
 
