@@ -3,15 +3,18 @@
 // invalid UTF-8 against bytes.decode('utf-8', errors='replace').
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "common/test_paths.h"
 #include "tokenizer/clip_pretokenizer.h"
+#include "tokenizer/compiled_pattern.h"
 #include "tokenizer/html_unescape.h"
 #include "tokenizer/mojibake.h"
 #include "tokenizer/text_fixer.h"
 #include "tokenizer/tokenizer.h"
 #include "tokenizer/tokenizer_json.h"
+#include "tokenizer/unicode_tables.h"
 #include "tokenizer/unicode_text.h"
 #include "tokenizer/utf8.h"
 
@@ -78,6 +81,48 @@ TEST_F(UnicodeCases, MojibakeHeuristic) {
     }
   }
   EXPECT_EQ(bad, 0u);
+}
+
+// The pattern search skips start positions far before the next anchored
+// (non-ASCII) character; a match must still be found leftmost, wherever the
+// anchor sits and however much text surrounds it.
+TEST(PatternSearch, AnchorSkipFindsLeftmostMatch) {
+  const CodePoints core = U"\u00c3\u00a9";  // "Ã©": UTF-8 'é' read as Windows-1252
+  PatternMatch bare;
+  ASSERT_TRUE(SearchPattern(unicode::kBadnessPattern, core, 0, &bare));
+  for (size_t before = 0; before < 48; ++before) {
+    for (size_t after : {size_t{0}, size_t{1}, size_t{7}, size_t{40}}) {
+      for (char32_t filler : {U'a', U' ', U'\u4e2d'}) {
+        CodePoints text = CodePoints(before, filler) + core + CodePoints(after, filler);
+        PatternMatch m;
+        ASSERT_TRUE(SearchPattern(unicode::kBadnessPattern, text, 0, &m)) << before << " " << after;
+        // The match covers the mojibake (context letters may widen it).
+        EXPECT_LE(m.begin, before + bare.begin);
+        EXPECT_GT(m.end, before);
+        // Searching from any offset up to the match finds the same match;
+        // from just after its start, none starts earlier.
+        for (size_t from = 0; from <= m.begin; ++from) {
+          PatternMatch again;
+          ASSERT_TRUE(SearchPattern(unicode::kBadnessPattern, text, from, &again));
+          EXPECT_EQ(again.begin, m.begin);
+          EXPECT_EQ(again.end, m.end);
+        }
+        PatternMatch later;
+        if (SearchPattern(unicode::kBadnessPattern, text, m.begin + 1, &later)) EXPECT_GT(later.begin, m.begin);
+        // Two mojibake spots far apart: the first is reported, and a search
+        // from past it finds the second, 60 characters on.
+        CodePoints two = text + CodePoints(60, U'x') + core;
+        PatternMatch first, second;
+        ASSERT_TRUE(SearchPattern(unicode::kBadnessPattern, two, 0, &first));
+        EXPECT_EQ(first.begin, m.begin);
+        ASSERT_TRUE(SearchPattern(unicode::kBadnessPattern, two, text.size(), &second));
+        EXPECT_GE(second.begin, text.size() + 50);
+        EXPECT_LE(second.begin, text.size() + 60 + bare.begin);
+      }
+    }
+  }
+  PatternMatch none;
+  EXPECT_FALSE(SearchPattern(unicode::kBadnessPattern, CodePoints(100, U'a'), 0, &none));
 }
 
 TEST_F(UnicodeCases, ClipPretokenizerPieces) {
