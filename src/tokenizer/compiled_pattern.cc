@@ -83,6 +83,10 @@ class PatternIndex {
         while (k + 1 < starts_.size() && starts_[k + 1] <= cp) ++k;
         bmp_class_[cp] = static_cast<uint16_t>(k);
       }
+      anchor_bmp_.assign(0x10000 / 64, 0);
+      for (uint32_t cp = 0; cp < 0x10000; ++cp) {
+        if (anchor_[bmp_class_[cp]] != 0) anchor_bmp_[cp / 64] |= uint64_t{1} << (cp % 64);
+      }
     }
   }
 
@@ -111,6 +115,11 @@ class PatternIndex {
         if (InSet(static_cast<uint32_t>(k), static_cast<uint16_t>(anchor_set))) anchor_[k] = 1;
       }
     }
+  }
+
+  bool IsAnchor(uint32_t cp) const {
+    if (cp < 0x10000 && !anchor_bmp_.empty()) return (anchor_bmp_[cp / 64] >> (cp % 64)) & 1;
+    return anchor_[ClassOf(cp)] != 0;
   }
 
   uint32_t ClassOf(uint32_t cp) const {
@@ -151,22 +160,30 @@ class PatternIndex {
   bool Search(std::u32string_view text, size_t from, PatternMatch* match) const {
     // One scratch per thread, reused across searches: a search runs per
     // mojibake step and per charmap, and allocating here showed in profiles.
-    thread_local std::vector<uint32_t> classes;
-    classes.resize(text.size() - std::min(from, text.size()));
+    // Most texts have no anchored character at all: a bitmap proves that
+    // before any character is classified.
     size_t next_anchor = text.size();  // first anchored position >= pos
-    for (size_t i = text.size(); i-- > from;) {
-      classes[i - from] = ClassOf(text[i]);
-      if (anchor_[classes[i - from]] != 0) next_anchor = i;
+    for (size_t i = from; i < text.size(); ++i) {
+      if (IsAnchor(text[i])) {
+        next_anchor = i;
+        break;
+      }
     }
     if (next_anchor == text.size()) return false;
-    for (size_t pos = from; pos <= text.size(); ++pos) {
+    // Starts before base cannot match (see the skip below), so classes are
+    // needed from base on only.
+    const size_t base = has_anchors_ && next_anchor + 1 > from + max_len_ ? next_anchor + 1 - max_len_ : from;
+    thread_local std::vector<uint32_t> classes;
+    classes.resize(text.size() - base);
+    for (size_t i = base; i < text.size(); ++i) classes[i - base] = ClassOf(text[i]);
+    for (size_t pos = base; pos <= text.size(); ++pos) {
       if (has_anchors_) {
         // Every alternative needs an anchored character among its at most
         // max_len_ characters: no match can start max_len_ or more before
         // the next anchored one.
         if (next_anchor < pos) {
           next_anchor = pos;
-          while (next_anchor < text.size() && anchor_[classes[next_anchor - from]] == 0) ++next_anchor;
+          while (next_anchor < text.size() && anchor_[classes[next_anchor - base]] == 0) ++next_anchor;
           if (next_anchor == text.size()) return false;
         }
         if (next_anchor >= pos + max_len_) {
@@ -176,13 +193,13 @@ class PatternIndex {
       }
       for (size_t w = 0; w < alt_words_; ++w) {
         uint64_t mask = always_[w];
-        if (pos < text.size()) mask |= first_[classes[pos - from] * alt_words_ + w];
+        if (pos < text.size()) mask |= first_[classes[pos - base] * alt_words_ + w];
         while (mask != 0) {
           size_t a = w * 64 + static_cast<size_t>(__builtin_ctzll(mask));
           mask &= mask - 1;
           const auto& alt = pattern_.alternatives[a];
           size_t end = 0;
-          if (MatchItems(pattern_.items + alt.item_offset, alt.item_count, text, classes, from, pos, &end)) {
+          if (MatchItems(pattern_.items + alt.item_offset, alt.item_count, text, classes, base, pos, &end)) {
             match->begin = pos;
             match->end = end;
             return true;
@@ -205,6 +222,7 @@ class PatternIndex {
   bool has_anchors_ = true;       // every alternative has an anchor set
   size_t max_len_ = 1;            // most characters an alternative consumes
   std::vector<uint16_t> bmp_class_;
+  std::vector<uint64_t> anchor_bmp_;  // BMP code points of anchored classes
 };
 
 const PatternIndex& IndexFor(const unicode::CompiledPattern& p) {
