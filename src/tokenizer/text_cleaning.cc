@@ -47,9 +47,14 @@ bool IsAsciiPunctuation(uint32_t c) {
 CodePoints BasicClean(std::u32string_view text) {
   if (FtfyInvariant(text)) return CodePoints(StripPython(text));
   CodePoints fixed = FtfyFixText(text);
-  CodePoints once = PythonHtmlUnescape(fixed);
-  CodePoints twice = PythonHtmlUnescape(once);
-  return CodePoints(StripPython(twice));
+  // html.unescape of a text without '&' is the text: skip the copies.
+  if (fixed.find(U'&') != CodePoints::npos) {
+    fixed = PythonHtmlUnescape(fixed);
+    if (fixed.find(U'&') != CodePoints::npos) fixed = PythonHtmlUnescape(fixed);
+  }
+  std::u32string_view stripped = StripPython(fixed);
+  if (stripped.size() == fixed.size()) return fixed;
+  return CodePoints(stripped);
 }
 
 CodePoints CleanOpenAi(std::u32string_view text) {
