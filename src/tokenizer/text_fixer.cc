@@ -1,6 +1,7 @@
 #include "tokenizer/text_fixer.h"
 
 #include <string>
+#include <vector>
 
 #include "tokenizer/html_unescape.h"
 #include "tokenizer/mojibake.h"
@@ -103,60 +104,58 @@ struct StepFlags {
        line_break = false, surrogate = false, escape = false, control = false;
 };
 
-// Bits of the per-ASCII-character table Scan ORs together.
-enum : uint8_t { kAmp = 1, kCr = 2, kEsc = 4, kControl = 8 };
-
-struct AsciiScanTable {
-  uint8_t bits[128] = {};
-  constexpr AsciiScanTable() {
-    for (uint32_t c = 0; c < 128; ++c) {
-      uint8_t b = 0;
-      if (c == '&') b |= kAmp;
-      if (c == '\r') b |= kCr;
-      if (c == 0x1B) b |= kEsc;
-      if (c <= 0x08 || c == 0x0B || (c >= 0x0E && c <= 0x1F) || c == 0x7F) b |= kControl;
-      bits[c] = b;
-    }
-  }
+// Which step flags one code point sets (the per-character rules of the
+// steps), as bits; Scan ORs them from a table over the BMP. Code points
+// above the BMP only set non_ascii.
+enum : uint16_t {
+  kAmp = 1 << 0, kNonAscii = 1 << 1, kC1 = 1 << 2, kLigature = 1 << 3, kWidth = 1 << 4,
+  kQuote = 1 << 5, kLineBreak = 1 << 6, kSurrogate = 1 << 7, kEscape = 1 << 8, kControl = 1 << 9,
 };
-constexpr AsciiScanTable kAsciiScan;
+
+uint16_t FlagsOf(uint32_t c) {
+  uint16_t b = 0;
+  if (c < 0x80) {
+    if (c == '&') b |= kAmp;
+    if (c == '\r') b |= kLineBreak;
+    if (c == 0x1B) b |= kEscape;
+    if (IsFtfyControl(c)) b |= kControl;
+    return b;
+  }
+  b |= kNonAscii;
+  if (c <= 0x9F) b |= kC1;
+  if (c == 0x85 || c == 0x2028 || c == 0x2029) b |= kLineBreak;
+  if ((c >= 0x132 && c <= 0x1F3) || (c >= 0xFB00 && c <= 0xFB06)) b |= kLigature;  // kFtfyLigatures' span
+  if (c == 0x3000 || (c >= 0xFF01 && c <= 0xFFEF)) b |= kWidth;
+  if (c == 0x2BC || (c >= 0x2018 && c <= 0x201F)) b |= kQuote;
+  if (c >= 0xD800 && c <= 0xDFFF) b |= kSurrogate;
+  if (IsFtfyControl(c)) b |= kControl;
+  return b;
+}
+
+const std::vector<uint16_t>& BmpFlags() {
+  static const std::vector<uint16_t> table = [] {
+    std::vector<uint16_t> t(0x10000);
+    for (uint32_t c = 0; c < 0x10000; ++c) t[c] = FlagsOf(c);
+    return t;
+  }();
+  return table;
+}
 
 StepFlags Scan(std::u32string_view text) {
+  static const uint16_t* table = BmpFlags().data();
+  uint32_t bits = 0;
+  for (uint32_t c : text) bits |= c < 0x10000 ? table[c] : uint32_t{kNonAscii};
   StepFlags f;
-  uint8_t ascii = 0;
-  for (uint32_t c : text) {
-    if (c < 0x80) {
-      ascii |= kAsciiScan.bits[c];
-      continue;
-    }
-    f.non_ascii = true;
-    // Common blocks first: Latin-1 letters and most scripts below U+2018
-    // touch at most the C1, ligature and quote steps.
-    if (c < 0xA0) {  // C1 controls; U+0085 is a line break
-      f.c1 = true;
-      f.line_break |= c == 0x85;
-      continue;
-    }
-    if (c < 0x132) continue;
-    if (c <= 0x1F3) {  // kFtfyLigatures' first span
-      f.ligature = true;
-      continue;
-    }
-    if (c < 0x2018) {
-      f.quote |= c == 0x2BC;
-      continue;
-    }
-    f.line_break |= c == 0x2028 || c == 0x2029;
-    f.ligature |= c >= 0xFB00 && c <= 0xFB06;  // kFtfyLigatures' second span
-    f.width |= c == 0x3000 || (c >= 0xFF01 && c <= 0xFFEF);
-    f.quote |= c <= 0x201F;
-    f.surrogate |= c >= 0xD800 && c <= 0xDFFF;
-    f.control |= IsFtfyControl(c);
-  }
-  f.amp = (ascii & kAmp) != 0;
-  f.line_break |= (ascii & kCr) != 0;
-  f.escape = (ascii & kEsc) != 0;
-  f.control |= (ascii & kControl) != 0;
+  f.amp = bits & kAmp;
+  f.non_ascii = bits & kNonAscii;
+  f.c1 = bits & kC1;
+  f.ligature = bits & kLigature;
+  f.width = bits & kWidth;
+  f.quote = bits & kQuote;
+  f.line_break = bits & kLineBreak;
+  f.surrogate = bits & kSurrogate;
+  f.escape = bits & kEscape;
+  f.control = bits & kControl;
   return f;
 }
 
