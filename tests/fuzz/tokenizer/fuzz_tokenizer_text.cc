@@ -40,7 +40,7 @@ std::vector<std::unique_ptr<Tokenizer>> Build() {
         if (!vocab.ok()) Fail(vocab.status());
         TokenizerOptions o;
         o.variant = v;
-        o.hf_pad_token = pad_bang ? "!" : "";
+        if (pad_bang) o.hf_pad_token = "!";  // (a ?: of literals into std::string trips GCC 12 -Wrestrict)
         o.truncation = strict ? TruncationPolicy::kStrict : TruncationPolicy::kTruncate;
         o.context_length = strict ? 16 : 77;
         auto t = ClipBpeTokenizer::Create(std::move(vocab).value(), o);
