@@ -37,7 +37,9 @@ const char* CleaningDescription(TokenizerVariant v) {
 }  // namespace
 
 ClipBpeTokenizer::ClipBpeTokenizer(BpeVocabulary vocab, const TokenizerOptions& options)
-    : vocab_(std::move(vocab)), options_(options) {}
+    : vocab_(std::move(vocab)), options_(options) {
+  cache_.reserve(kCacheMaxEntries);  // no rehashing while the cache fills
+}
 
 StatusOr<std::unique_ptr<ClipBpeTokenizer>> ClipBpeTokenizer::Create(BpeVocabulary vocab,
                                                                     const TokenizerOptions& options) {
