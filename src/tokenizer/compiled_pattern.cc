@@ -74,6 +74,20 @@ class PatternIndex {
         if (InSet(static_cast<uint32_t>(k), first->set)) first_[k * alt_words_ + a / 64] |= uint64_t{1} << (a % 64);
       }
     }
+    // Per class of the character after the start, the alternatives that
+    // may still match: those whose second item is a required set need that
+    // character in it (class starts_.size() stands for the end of text).
+    second_.assign((starts_.size() + 1) * alt_words_, 0);
+    for (size_t a = 0; a < p.alternative_count; ++a) {
+      const auto& alt = p.alternatives[a];
+      const bool first_required = (always_[a / 64] >> (a % 64) & 1) == 0;
+      const unicode::PatternItem* second = alt.item_count >= 2 ? &p.items[alt.item_offset + 1] : nullptr;
+      const bool filter = first_required && second != nullptr && second->kind == 0 && !second->optional;
+      for (size_t k = 0; k <= starts_.size(); ++k) {
+        const bool ok = !filter || (k < starts_.size() && InSet(static_cast<uint32_t>(k), second->set));
+        if (ok) second_[k * alt_words_ + a / 64] |= uint64_t{1} << (a % 64);
+      }
+    }
     ComputeAnchors();
     // Direct class lookup for the BMP (classes fit in 16 bits).
     if (starts_.size() < 0x10000) {
@@ -194,6 +208,10 @@ class PatternIndex {
       for (size_t w = 0; w < alt_words_; ++w) {
         uint64_t mask = always_[w];
         if (pos < text.size()) mask |= first_[classes[pos - base] * alt_words_ + w];
+        if (mask != 0) {
+          const size_t next_class = pos + 1 < text.size() ? classes[pos + 1 - base] : starts_.size();
+          mask &= second_[next_class * alt_words_ + w];
+        }
         while (mask != 0) {
           size_t a = w * 64 + static_cast<size_t>(__builtin_ctzll(mask));
           mask &= mask - 1;
@@ -218,6 +236,7 @@ class PatternIndex {
   size_t alt_words_ = 1;
   std::vector<uint64_t> first_;   // class x alternatives that may start there
   std::vector<uint64_t> always_;  // alternatives tried at every position
+  std::vector<uint64_t> second_;  // (class of the next character | end) x alternatives still possible
   std::vector<uint8_t> anchor_;   // per class: character some alternative requires
   bool has_anchors_ = true;       // every alternative has an anchor set
   size_t max_len_ = 1;            // most characters an alternative consumes
