@@ -112,6 +112,10 @@ CodePoints PythonLower(std::u32string_view text) {
   out.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {
     uint32_t cp = text[i];
+    if (cp < 0x80) {  // ASCII: no special casing, no sigma
+      out.push_back(cp - 'A' < 26u ? cp | 0x20 : cp);
+      continue;
+    }
     if (cp == 0x3A3) {
       out.push_back(IsFinalSigma(text, i) ? 0x3C2 : 0x3C3);
     } else {
