@@ -36,21 +36,32 @@ size_t SequenceLength(std::string_view bytes, size_t i, uint32_t* cp, size_t* in
 
 size_t DecodeUtf8Lossy(std::string_view bytes, CodePoints* out) {
   size_t replaced = 0;
-  out->reserve(out->size() + bytes.size());
+  // Every code point (or replacement) consumes at least one byte: write into
+  // room for bytes.size() code points, then trim.
+  const size_t start = out->size();
+  out->resize(start + bytes.size());
+  char32_t* p = out->data() + start;
   size_t i = 0;
   while (i < bytes.size()) {
+    const unsigned char b = static_cast<unsigned char>(bytes[i]);
+    if (b < 0x80) {
+      *p++ = b;
+      ++i;
+      continue;
+    }
     uint32_t cp = 0;
     size_t bad = 0;
     size_t len = SequenceLength(bytes, i, &cp, &bad);
     if (len == 0) {
-      out->push_back(0xFFFD);
+      *p++ = 0xFFFD;
       ++replaced;
       i += bad;
     } else {
-      out->push_back(cp);
+      *p++ = cp;
       i += len;
     }
   }
+  out->resize(static_cast<size_t>(p - out->data()));
   return replaced;
 }
 
