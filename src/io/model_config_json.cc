@@ -34,7 +34,15 @@ class ObjectWriter {
 };
 
 std::string Triple(const std::array<double, 3>& v) {
-  return "[" + Num(v[0]) + "," + Num(v[1]) + "," + Num(v[2]) + "]";
+  // Appended piecewise: `"literal" + std::string` trips a GCC 12 -Wrestrict false positive.
+  std::string out = "[";
+  out += Num(v[0]);
+  out += ',';
+  out += Num(v[1]);
+  out += ',';
+  out += Num(v[2]);
+  out += ']';
+  return out;
 }
 
 }  // namespace

@@ -108,7 +108,9 @@ TEST(PatternSearch, AnchorSkipFindsLeftmostMatch) {
           EXPECT_EQ(again.end, m.end);
         }
         PatternMatch later;
-        if (SearchPattern(unicode::kBadnessPattern, text, m.begin + 1, &later)) EXPECT_GT(later.begin, m.begin);
+        if (SearchPattern(unicode::kBadnessPattern, text, m.begin + 1, &later)) {
+          EXPECT_GT(later.begin, m.begin);
+        }
         // Two mojibake spots far apart: the first is reported, and a search
         // from past it finds the second, 60 characters on.
         CodePoints two = text + CodePoints(60, U'x') + core;
