@@ -74,16 +74,9 @@ struct Decoder {
   }
 };
 
-// All libjpeg calls live here so the longjmp target frame holds no C++
-// objects with destructors; `out` is owned by the caller.
-bool Run(Decoder& d, const uint8_t* data, size_t size, bool header_only, int64_t max_pixels, Image* out,
-         JpegHeader* header, std::string* error) {
-  if (int code = setjmp(d.err.jump)) {
-    if (code != 3) *error = d.err.message;
-    jpeg_destroy_decompress(&d.cinfo);
-    return false;
-  }
-  jpeg_create_decompress(&d.cinfo);
+// Points the decompressor at an in-memory buffer and installs the progress
+// monitor; shared by the whole-image and the streaming decode.
+void AttachMemorySource(Decoder& d, const uint8_t* data, size_t size) {
   d.src.init_source = InitSource;
   d.src.fill_input_buffer = FillInput;
   d.src.skip_input_data = SkipInput;
@@ -94,6 +87,19 @@ bool Run(Decoder& d, const uint8_t* data, size_t size, bool header_only, int64_t
   d.cinfo.src = &d.src;
   d.progress.progress_monitor = OnProgress;
   d.cinfo.progress = &d.progress;
+}
+
+// All libjpeg calls live here so the longjmp target frame holds no C++
+// objects with destructors; `out` is owned by the caller.
+bool Run(Decoder& d, const uint8_t* data, size_t size, bool header_only, int64_t max_pixels, Image* out,
+         JpegHeader* header, std::string* error) {
+  if (int code = setjmp(d.err.jump)) {
+    if (code != 3) *error = d.err.message;
+    jpeg_destroy_decompress(&d.cinfo);
+    return false;
+  }
+  jpeg_create_decompress(&d.cinfo);
+  AttachMemorySource(d, data, size);
   jpeg_read_header(&d.cinfo, TRUE);
   header->width = d.cinfo.image_width;
   header->height = d.cinfo.image_height;
@@ -149,16 +155,7 @@ bool RunRows(Decoder& d, const uint8_t* data, size_t size, int64_t max_pixels, s
     return false;
   }
   jpeg_create_decompress(&d.cinfo);
-  d.src.init_source = InitSource;
-  d.src.fill_input_buffer = FillInput;
-  d.src.skip_input_data = SkipInput;
-  d.src.resync_to_restart = jpeg_resync_to_restart;
-  d.src.term_source = TermSource;
-  d.src.next_input_byte = data;
-  d.src.bytes_in_buffer = size;
-  d.cinfo.src = &d.src;
-  d.progress.progress_monitor = OnProgress;
-  d.cinfo.progress = &d.progress;
+  AttachMemorySource(d, data, size);
   jpeg_read_header(&d.cinfo, TRUE);
   const int64_t w = d.cinfo.image_width, h = d.cinfo.image_height;
   if (d.cinfo.num_components == 1) {
