@@ -95,8 +95,9 @@ class Mapper {
     return Put(to, it->second, from);
   }
 
-  Status OpenAiClip() {
-    out_.naming = "hf-clip";
+  // The text tower of an OpenAI / open_clip CLIP (ViT or ModifiedResNet
+  // vision) under CLIPTextModel names.
+  Status OpenAiText() {
     const std::string tp = ck_.Find("text.token_embedding.weight") || ck_.Find("text.ln_final.weight")
                                ? "text." : "";
     RETURN_IF_ERROR(Direct(tp + "token_embedding.weight", "text_model.embeddings.token_embedding.weight"));
@@ -109,6 +110,30 @@ class Mapper {
     }
     RETURN_IF_ERROR(Direct(tp + "text_projection.weight", "text_projection.weight"));
     RETURN_IF_ERROR(Direct(tp + "text_projection.bias", "text_projection.bias"));
+    return Status::Ok();
+  }
+
+  // Everything not yet mapped keeps its file name so nothing is silently
+  // lost (layer scale, extra heads, a ModifiedResNet's visual.*); a
+  // non-persistent attn_mask is dropped.
+  Status PassThroughRest() {
+    for (const auto& [name, t] : ck_.tensors) {
+      if (used_.count(name) || name == "attn_mask" || name == "text.attn_mask") continue;
+      RETURN_IF_ERROR(Put(name, t, name));
+    }
+    return Status::Ok();
+  }
+
+  Status OpenAiResNet() {
+    out_.naming = "openai-resnet";
+    RETURN_IF_ERROR(OpenAiText());
+    RETURN_IF_ERROR(Direct("logit_scale", "logit_scale"));
+    return PassThroughRest();
+  }
+
+  Status OpenAiClip() {
+    out_.naming = "hf-clip";
+    RETURN_IF_ERROR(OpenAiText());
     RETURN_IF_ERROR(Direct("visual.conv1.weight", "vision_model.embeddings.patch_embedding.weight"));
     RETURN_IF_ERROR(Direct("visual.class_embedding", "vision_model.embeddings.class_embedding"));
     RETURN_IF_ERROR(Direct("visual.positional_embedding", "vision_model.embeddings.position_embedding.weight"));
@@ -120,13 +145,7 @@ class Mapper {
     if (ck_.Find("visual.proj")) RETURN_IF_ERROR(Transposed("visual.proj", "visual_projection.weight"));
     RETURN_IF_ERROR(Direct("logit_scale", "logit_scale"));
     RETURN_IF_ERROR(Direct("logit_bias", "logit_bias"));
-    // Anything left (layer scale, extra heads) keeps its file name so
-    // nothing is silently lost; a non-persistent attn_mask is dropped.
-    for (const auto& [name, t] : ck_.tensors) {
-      if (used_.count(name) || name == "attn_mask" || name == tp + "attn_mask") continue;
-      RETURN_IF_ERROR(Put(name, t, name));
-    }
-    return Status::Ok();
+    return PassThroughRest();
   }
 
   // Rows of `a` then rows of `b` in one owned tensor (attention-pool q;kv).
@@ -260,12 +279,12 @@ StatusOr<CanonicalWeights> CanonicalizeWeights(const Checkpoint& ck) {
       RETURN_IF_ERROR(m.Identity("hf-siglip"));
       break;
     case ArchFamily::kOpenAiResNet:
-      RETURN_IF_ERROR(m.Identity("openai-resnet"));
+      RETURN_IF_ERROR(m.OpenAiResNet());
       break;
     case ArchFamily::kOpenAiVit:
     case ArchFamily::kOpenClip:
       if (ck.config.vision.kind == "resnet") {
-        RETURN_IF_ERROR(m.Identity("openai-resnet"));
+        RETURN_IF_ERROR(m.OpenAiResNet());
       } else {
         RETURN_IF_ERROR(m.OpenAiClip());
       }

@@ -1,6 +1,7 @@
 // One naming for the encoders: the tensors of any CLIP-family checkpoint
 // presented under Hugging Face names (CLIPModel for ViT CLIP, SiglipModel for
-// SigLIP), or OpenAI names for ModifiedResNet, which HF does not implement.
+// SigLIP). A ModifiedResNet vision tower, which HF does not implement, keeps
+// its OpenAI names (`visual.*`); its text tower gets CLIPTextModel names.
 //
 // OpenAI / open_clip native names map to HF names as transformers'
 // conversion script does (REFERENCE.md §1.9): fused in_proj weights are split
