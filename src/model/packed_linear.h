@@ -35,8 +35,17 @@ class PackedLinear {
   int64_t out_features() const { return weights_.plan().n; }
   const kernels::GemmPlan& plan() const { return weights_.plan(); }
 
+  // Per-call scratch for m rows on `num_threads` threads (kernels::GemmScratchBytes).
+  size_t ScratchBytes(int64_t m, int num_threads) const;
   // y[m, 0:out] (row stride ldy) = act(x[m, 0:in]·Wᵀ + b) + residual (may be
-  // nullptr, or equal y with ldr == ldy). Scratch from ctx.arena.
+  // nullptr, or equal y with ldr == ldy), with caller scratch of at least
+  // ScratchBytes(m, ctx.num_threads()) bytes (64-byte aligned). Layers run
+  // one after another can share one scratch buffer sized for the largest.
+  Status RunWithScratch(int64_t m, const float* x, int64_t ldx, float* y, int64_t ldy,
+                        kernels::GemmActivation act, const float* residual, int64_t ldr,
+                        const RunContext& ctx, void* scratch, size_t scratch_bytes) const;
+  // Same with the scratch taken from ctx.arena (one allocation per call:
+  // fine for a single layer; stacks should share scratch as above).
   Status Run(int64_t m, const float* x, int64_t ldx, float* y, int64_t ldy,
              kernels::GemmActivation act, const float* residual, int64_t ldr,
              const RunContext& ctx) const;

@@ -1,0 +1,52 @@
+#include "model/weight_reader.h"
+
+namespace cliprt::model {
+
+bool WeightReader::Has(std::string_view name) const {
+  return weights_.tensors.find(name) != weights_.tensors.end();
+}
+
+std::string WeightReader::SourceName(std::string_view name) const {
+  auto it = weights_.source_name.find(std::string(name));
+  return it == weights_.source_name.end() ? std::string(name) : it->second;
+}
+
+StatusOr<Tensor> WeightReader::F32Any(std::string_view name) const {
+  auto it = weights_.tensors.find(name);
+  if (it == weights_.tensors.end()) {
+    return NotFoundError("checkpoint has no tensor \"" + std::string(name) + "\" (" + weights_.naming +
+                         " naming)");
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    read_.insert(std::string(name));
+  }
+  auto widened = it->second.ToContiguousF32();
+  if (!widened.ok()) {
+    return Status(widened.status().code(), "tensor \"" + SourceName(name) + "\": " + widened.status().message());
+  }
+  return widened;
+}
+
+StatusOr<Tensor> WeightReader::F32(std::string_view name, std::initializer_list<int64_t> shape) const {
+  auto it = weights_.tensors.find(name);
+  if (it != weights_.tensors.end() && it->second.shape() != Shape(shape)) {
+    const std::string source = SourceName(name);
+    return CorruptDataError("tensor \"" + std::string(name) + "\"" +
+                            (source != name ? " (\"" + source + "\" in the file)" : std::string()) +
+                            " has shape " + it->second.shape().ToString() + ", the model config needs " +
+                            Shape(shape).ToString());
+  }
+  return F32Any(name);
+}
+
+std::vector<std::string> WeightReader::Unread(std::string_view prefix) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<std::string> out;
+  for (const auto& [name, tensor] : weights_.tensors) {
+    if (name.compare(0, prefix.size(), prefix) == 0 && !read_.count(name)) out.push_back(name);
+  }
+  return out;
+}
+
+}  // namespace cliprt::model
