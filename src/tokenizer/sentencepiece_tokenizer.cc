@@ -55,6 +55,14 @@ StatusOr<std::unique_ptr<SentencePieceTokenizer>> SentencePieceTokenizer::Create
   const int vocab = t->sp_->GetPieceSize();
   int64_t eos = options.sp_eos_id >= 0 ? options.sp_eos_id : t->sp_->eos_id();
   int64_t pad = options.sp_pad_id >= 0 ? options.sp_pad_id : eos;
+  if (options.sp_pad_id < 0 && !options.hf_pad_token.empty()) {
+    // A configured pad token (tokenizer_config.json) names its piece.
+    const int id = t->sp_->PieceToId(options.hf_pad_token);
+    if (id < 0 || id >= vocab || t->sp_->IdToPiece(id) != options.hf_pad_token) {
+      return InvalidArgumentError(name + ": pad token '" + options.hf_pad_token + "' is not a piece of the model");
+    }
+    pad = id;
+  }
   if (eos < 0 || eos >= vocab || pad < 0 || pad >= vocab) {
     return InvalidArgumentError(name + ": eos id " + std::to_string(eos) + " / pad id " + std::to_string(pad) +
                                 " outside the vocabulary of " + std::to_string(vocab));

@@ -209,6 +209,18 @@ StatusOr<std::unique_ptr<Tokenizer>> CreateTokenizer(const TokenizerChoice& choi
           : CreateClipBpeTokenizer(choice.primary_file, choice.secondary_file, choice.options);
   if (!t.ok()) return t.status();
   std::unique_ptr<Tokenizer> tok = std::move(t).value();
+  const TokenizerInfo& info = tok->info();
+  if (choice.expected_vocab_size > 0 && info.vocabulary_size != choice.expected_vocab_size) {
+    return FailedPreconditionError("tokenizer vocabulary " + choice.primary_file + " has " +
+                                   std::to_string(info.vocabulary_size) + " entries, but the text tower's token "
+                                   "embedding has " + std::to_string(choice.expected_vocab_size) +
+                                   " rows (text.vocab_size): wrong vocabulary for this checkpoint");
+  }
+  if (choice.expected_eos_id >= 0 && info.eos_id != choice.expected_eos_id) {
+    return FailedPreconditionError("the text tower pools at eos id " + std::to_string(choice.expected_eos_id) +
+                                   ", but tokenizer " + choice.primary_file + " ends texts with id " +
+                                   std::to_string(info.eos_id));
+  }
   tok->SetSelectionReason(choice.reason);
   return tok;
 }

@@ -135,6 +135,11 @@ struct TokenizerChoice {
   std::string primary_file;   // merges.gz / vocab.json / spiece.model
   std::string secondary_file; // merges.txt for HF BPE
   std::string reason;         // why this variant and these files
+  // Checked by CreateTokenizer (0 / -1: unchecked): the vocabulary must have
+  // exactly this many entries (the text tower's token embedding rows), and
+  // the tokenizer must end texts with this id (towers pooling at an eos id).
+  int64_t expected_vocab_size = 0;
+  int64_t expected_eos_id = -1;
 };
 StatusOr<TokenizerChoice> ChooseTokenizer(const TokenizerHints& hints);
 StatusOr<std::unique_ptr<Tokenizer>> CreateTokenizer(const TokenizerChoice& choice);
