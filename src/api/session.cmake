@@ -1,0 +1,1 @@
+target_sources(cliprt_objects PRIVATE ${CMAKE_CURRENT_LIST_DIR}/preprocess_choice.cc)
