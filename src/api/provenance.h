@@ -164,6 +164,7 @@ struct ClassificationInfo {
   std::optional<float> logit_bias;
   std::optional<float> threshold;  // top-1 probability below it → abstain
   int top_k = 0;
+  bool prompt_sensitivity = false;  // per-template scores were computed
   std::vector<bool> abstained;     // per image
 
   bool operator==(const ClassificationInfo&) const = default;

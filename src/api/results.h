@@ -61,9 +61,9 @@ struct PromptSensitivity {
 struct ImageClassification {
   std::vector<float> logits;         // per label
   std::vector<float> probabilities;  // per label (softmax over labels, or sigmoid each)
-  std::vector<LabelScore> top_k;     // best first; equal probabilities: lower label first
+  std::vector<LabelScore> top_k;     // best first by logit; equal logits: lower label first
   bool abstained = false;            // top-1 probability below the threshold
-  PromptSensitivity sensitivity;
+  PromptSensitivity sensitivity;     // empty when not requested
 
   bool operator==(const ImageClassification&) const = default;
 };

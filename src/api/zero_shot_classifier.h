@@ -36,6 +36,9 @@ inline constexpr const char* kZeroShotAggregation =
 struct ClassifyOptions {
   int top_k = 5;                   // clamped to the number of labels; must be >= 1
   std::optional<float> threshold;  // abstain when the top-1 probability is below it
+  // Score the image against each template's own class embeddings too
+  // (PromptSensitivity); costs labels x templates dot products per image.
+  bool prompt_sensitivity = true;
 };
 
 class ZeroShotClassifier {
