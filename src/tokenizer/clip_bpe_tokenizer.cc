@@ -11,7 +11,12 @@ constexpr char kStartOfText[] = "<|startoftext|>";
 constexpr char kEndOfText[] = "<|endoftext|>";
 
 bool IsHfVariant(TokenizerVariant v) {
-  return v == TokenizerVariant::kHfClipSlow || v == TokenizerVariant::kHfClipFast;
+  return v == TokenizerVariant::kHfClipSlow || v == TokenizerVariant::kHfClipSlowNoFtfy ||
+         v == TokenizerVariant::kHfClipFast;
+}
+
+bool IsHfSlowVariant(TokenizerVariant v) {
+  return v == TokenizerVariant::kHfClipSlow || v == TokenizerVariant::kHfClipSlowNoFtfy;
 }
 
 const char* CleaningDescription(TokenizerVariant v) {
@@ -27,6 +32,9 @@ const char* CleaningDescription(TokenizerVariant v) {
              "' '.join(split())";
     case TokenizerVariant::kHfClipSlow:
       return "special tokens split, ftfy.fix_text, regex \\s+ -> ' ', strip, str.lower";
+    case TokenizerVariant::kHfClipSlowNoFtfy:
+      return "special tokens split, BERT BasicTokenizer (drop NUL/U+FFFD/category C, Zs/\\t\\n\\r -> ' ', "
+             "CJK ideographs spaced, NFC, split, str.lower), ' '.join";
     case TokenizerVariant::kHfClipFast:
       return "special tokens split, NFC, \\s+ -> ' ', per-character lowercase";
     default:
@@ -77,7 +85,7 @@ StatusOr<std::unique_ptr<ClipBpeTokenizer>> ClipBpeTokenizer::Create(BpeVocabula
     for (const std::string& s : {std::string(kStartOfText), std::string(kEndOfText), pad}) {
       t->special_ids_.emplace_back(DecodeUtf8Lossy(s), voc.Find(s));
     }
-    if (v == TokenizerVariant::kHfClipSlow) {
+    if (IsHfSlowVariant(v)) {
       t->pretokenizer_.specials = {DecodeUtf8Lossy(kStartOfText), DecodeUtf8Lossy(kEndOfText)};
       t->pretokenizer_.ignore_case = true;
     } else {
@@ -122,7 +130,7 @@ void ClipBpeTokenizer::EncodePiece(std::u32string_view piece, std::vector<int64_
       return;
     }
   }
-  if (options_.variant == TokenizerVariant::kHfClipSlow) {
+  if (IsHfSlowVariant(options_.variant)) {
     // HF slow seeds its BPE cache with the two specials, like clip.
     for (size_t k = 0; k < 2 && k < pretokenizer_.specials.size(); ++k) {
       if (piece == pretokenizer_.specials[k]) {
@@ -165,8 +173,9 @@ void ClipBpeTokenizer::EncodeHf(std::u32string_view text, std::vector<int64_t>* 
   auto flush = [&](size_t end) {
     if (end <= segment_begin) return;
     std::u32string_view segment = text.substr(segment_begin, end - segment_begin);
-    CodePoints cleaned = options_.variant == TokenizerVariant::kHfClipSlow ? CleanHfClipSlow(segment)
-                                                                           : NormalizeHfClipFast(segment);
+    CodePoints cleaned = options_.variant == TokenizerVariant::kHfClipSlow         ? CleanHfClipSlow(segment)
+                         : options_.variant == TokenizerVariant::kHfClipSlowNoFtfy ? CleanHfClipSlowNoFtfy(segment)
+                                                                                   : NormalizeHfClipFast(segment);
     EncodeCleaned(cleaned, out);
   };
   while (i < text.size()) {
@@ -211,6 +220,7 @@ StatusOr<std::vector<int64_t>> ClipBpeTokenizer::EncodeUnpadded(std::string_view
       EncodeCleaned(CleanOpenClipCanonicalize(cps), &ids);
       break;
     case TokenizerVariant::kHfClipSlow:
+    case TokenizerVariant::kHfClipSlowNoFtfy:
     case TokenizerVariant::kHfClipFast:
       EncodeHf(cps, &ids);
       break;

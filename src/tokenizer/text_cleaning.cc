@@ -85,6 +85,42 @@ CodePoints CleanHfClipSlow(std::u32string_view text) {
   return PythonLower(StripPython(collapsed));
 }
 
+namespace {
+// BasicTokenizer._is_chinese_char: the CJK ideograph blocks it pads with spaces.
+bool IsBertCjkIdeograph(uint32_t cp) {
+  return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x20000 && cp <= 0x2A6DF) ||
+         (cp >= 0x2A700 && cp <= 0x2B73F) || (cp >= 0x2B740 && cp <= 0x2B81F) || (cp >= 0x2B820 && cp <= 0x2CEAF) ||
+         (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x2F800 && cp <= 0x2FA1F);
+}
+}  // namespace
+
+CodePoints CleanHfClipSlowNoFtfy(std::u32string_view text) {
+  // _clean_text (drop NUL, U+FFFD and category C except \t\n\r; Zs and
+  // \t\n\r become ' ') fused with _tokenize_chinese_chars.
+  CodePoints t;
+  t.reserve(text.size());
+  for (uint32_t c : text) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      t.push_back(' ');
+    } else if (c == 0 || c == 0xFFFD || unicode::IsCategoryOther(c)) {
+      continue;
+    } else if (unicode::IsCategoryZs(c)) {
+      t.push_back(' ');
+    } else if (IsBertCjkIdeograph(c)) {
+      t.push_back(' ');
+      t.push_back(c);
+      t.push_back(' ');
+    } else {
+      t.push_back(c);
+    }
+  }
+  // NFC, whitespace_tokenize, per-token lower, ' '.join. Lowering each token
+  // equals lowering the joined text (a space is neither cased nor
+  // case-ignorable, so it bounds the Final_Sigma context) and lowercase
+  // mappings never produce whitespace, so the outer split/join is the same.
+  return PythonLower(JoinPythonSplit(NormalizeNfc(t)));
+}
+
 CodePoints NormalizeHfClipFast(std::u32string_view text) {
   CodePoints t = NormalizeNfc(text);
   t = CollapseRegexWhitespace(t);

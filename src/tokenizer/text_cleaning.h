@@ -20,6 +20,9 @@ CodePoints CleanOpenClipWhitespace(std::u32string_view text);
 CodePoints CleanOpenClipCanonicalize(std::u32string_view text);
 // transformers 4.x CLIPTokenizer with ftfy: whitespace_clean(ftfy.fix_text(text)).lower().
 CodePoints CleanHfClipSlow(std::u32string_view text);
+// transformers 4.x CLIPTokenizer without ftfy: " ".join(BasicTokenizer(
+// strip_accents=False, do_split_on_punc=False).tokenize(text)).
+CodePoints CleanHfClipSlowNoFtfy(std::u32string_view text);
 // CLIPTokenizerFast normalizer: NFC, \s+ -> ' ', per-character lowercase.
 CodePoints NormalizeHfClipFast(std::u32string_view text);
 // transformers SiglipTokenizer.canonicalize_text: lower, ASCII punctuation

@@ -20,6 +20,7 @@ constexpr VariantName kVariantNames[] = {
     {TokenizerVariant::kOpenClipWhitespace, "open_clip_whitespace"},
     {TokenizerVariant::kOpenClipCanonicalize, "open_clip_canonicalize"},
     {TokenizerVariant::kHfClipSlow, "hf_clip_slow"},
+    {TokenizerVariant::kHfClipSlowNoFtfy, "hf_clip_slow_no_ftfy"},
     {TokenizerVariant::kHfClipFast, "hf_clip_fast"},
     {TokenizerVariant::kHfSiglip, "hf_siglip"},
     {TokenizerVariant::kOpenClipSiglip, "open_clip_siglip"},
@@ -180,9 +181,13 @@ StatusOr<TokenizerChoice> ChooseTokenizer(const TokenizerHints& hints) {
     choice.secondary_file = merges;
     std::string pad_source;
     ASSIGN_OR_RETURN(choice.options.hf_pad_token, ReadHfPadToken(hints.directory, &pad_source));
-    choice.options.variant = hints.hf_prefer_fast ? TokenizerVariant::kHfClipFast : TokenizerVariant::kHfClipSlow;
-    choice.reason = std::string("family hf_clip -> ") + (hints.hf_prefer_fast ? "CLIPTokenizerFast (AutoTokenizer default)"
-                                                                              : "CLIPTokenizer (slow)") +
+    choice.options.variant = hints.hf_prefer_fast         ? TokenizerVariant::kHfClipFast
+                             : hints.hf_slow_without_ftfy ? TokenizerVariant::kHfClipSlowNoFtfy
+                                                          : TokenizerVariant::kHfClipSlow;
+    choice.reason = std::string("family hf_clip -> ") +
+                    (hints.hf_prefer_fast         ? "CLIPTokenizerFast (AutoTokenizer default)"
+                     : hints.hf_slow_without_ftfy ? "CLIPTokenizer (slow) without ftfy (BERT BasicTokenizer cleaning)"
+                                                  : "CLIPTokenizer (slow)") +
                     "; pad token " +
                     (choice.options.hf_pad_token.empty() ? "<|endoftext|> (default)"
                                                          : "'" + choice.options.hf_pad_token + "' from " + pad_source);

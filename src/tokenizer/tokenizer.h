@@ -33,6 +33,7 @@ enum class TokenizerVariant {
   kOpenClipWhitespace,     // open_clip SimpleTokenizer, clean='whitespace'
   kOpenClipCanonicalize,   // open_clip SimpleTokenizer, clean='canonicalize'
   kHfClipSlow,             // transformers 4.x CLIPTokenizer (slow) with ftfy installed
+  kHfClipSlowNoFtfy,       // transformers 4.x CLIPTokenizer (slow) without ftfy: BERT BasicTokenizer cleaning
   kHfClipFast,             // transformers CLIPTokenizerFast / tokenizers
   kHfSiglip,               // transformers SiglipTokenizer (slow, SentencePiece)
   kOpenClipSiglip,         // open_clip HFTokenizer clean='canonicalize' (big_vision style)
@@ -127,6 +128,7 @@ struct TokenizerHints {
   std::string directory;      // where the checkpoint's tokenizer files are (may be empty)
   std::string bpe_path;       // explicit OpenAI merges file (fallback when directory lacks files)
   bool hf_prefer_fast = true; // AutoTokenizer's default
+  bool hf_slow_without_ftfy = false;  // slow CLIPTokenizer in an environment without ftfy
   std::string open_clip_clean;// "lower" (default), "whitespace", "canonicalize"
   int context_length = 0;
 };

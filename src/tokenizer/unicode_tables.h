@@ -48,6 +48,8 @@ CLIPRT_UNICODE_RANGE_TABLE(kRegexOther)
 CLIPRT_UNICODE_RANGE_TABLE(kPySpace)
 CLIPRT_UNICODE_RANGE_TABLE(kPyWord)
 CLIPRT_UNICODE_RANGE_TABLE(kPyDecimal)
+CLIPRT_UNICODE_RANGE_TABLE(kCategoryOther)
+CLIPRT_UNICODE_RANGE_TABLE(kCategoryZs)
 CLIPRT_UNICODE_RANGE_TABLE(kCased)
 CLIPRT_UNICODE_RANGE_TABLE(kCaseIgnorable)
 CLIPRT_UNICODE_RANGE_TABLE(kUtf8FirstOf2)
@@ -125,6 +127,17 @@ inline bool IsPySpace(uint32_t cp) {
 inline bool IsPyWord(uint32_t cp) {
   if (cp < 0x80) return (cp >= '0' && cp <= '9') || ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') || cp == '_';
   return InRanges(kPyWord, kPyWordSize, cp);
+}
+// unicodedata.category(c) starts with 'C' (Cc Cf Cs Co Cn): BERT's _is_control
+// before its tab/newline/CR exception.
+inline bool IsCategoryOther(uint32_t cp) {
+  if (cp < 0x80) return cp < 0x20 || cp == 0x7F;
+  return InRanges(kCategoryOther, kCategoryOtherSize, cp);
+}
+// unicodedata.category(c) == 'Zs'.
+inline bool IsCategoryZs(uint32_t cp) {
+  if (cp < 0x80) return cp == ' ';
+  return InRanges(kCategoryZs, kCategoryZsSize, cp);
 }
 // Python re's \d for str patterns (Unicode decimal digits).
 inline bool IsPyDecimal(uint32_t cp) {

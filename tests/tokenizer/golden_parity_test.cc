@@ -87,6 +87,7 @@ void CheckHfVariant(TokenizerVariant variant, const std::string& pad, const std:
   hints.family = "hf_clip";
   hints.directory = dir;
   hints.hf_prefer_fast = variant == TokenizerVariant::kHfClipFast;
+  hints.hf_slow_without_ftfy = variant == TokenizerVariant::kHfClipSlowNoFtfy;
   auto choice = ChooseTokenizer(hints);
   ASSERT_TRUE(choice.ok()) << choice.status().ToString();
   EXPECT_EQ(choice->options.variant, variant);
@@ -112,6 +113,10 @@ TEST(TokenizerGolden, HfClipSlow) {
 TEST(TokenizerGolden, HfClipSlowPadBang) {
   REQUIRE_BPE();
   CheckHfVariant(TokenizerVariant::kHfClipSlow, "!", "hf_clip_slow_pad_bang");
+}
+TEST(TokenizerGolden, HfClipSlowWithoutFtfy) {
+  REQUIRE_BPE();
+  CheckHfVariant(TokenizerVariant::kHfClipSlowNoFtfy, "", "hf_clip_slow_no_ftfy");
 }
 
 void CheckSiglip(TokenizerVariant variant, const std::string& golden) {

@@ -253,6 +253,12 @@ def main():
                   "Python re \\w for str (isalnum or '_')")
     w.range_table("kPyDecimal", ranges_of(lambda cp: chars[cp].isdecimal()),
                   "Python re \\d for str (str.isdecimal)")
+    # transformers BasicTokenizer (HF CLIPTokenizer without ftfy):
+    # _is_control = category C* (Cc Cf Cs Co Cn), _is_whitespace = Zs.
+    w.range_table("kCategoryOther", ranges_of(lambda cp: unicodedata.category(chars[cp]).startswith("C")),
+                  "unicodedata.category C* (Cc, Cf, Cs, Co, Cn)")
+    w.range_table("kCategoryZs", ranges_of(lambda cp: unicodedata.category(chars[cp]) == "Zs"),
+                  "unicodedata.category Zs")
     cased = lambda cp: chars[cp].islower() or chars[cp].isupper() or chars[cp].istitle()
     w.range_table("kCased", ranges_of(cased), "Unicode Cased (Python's final-sigma rule)")
     # Case_Ignorable, probed through Python's own final-sigma rule:

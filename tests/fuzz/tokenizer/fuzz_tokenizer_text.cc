@@ -20,7 +20,8 @@ using namespace cliprt;
 
 constexpr TokenizerVariant kBpeVariants[] = {
     TokenizerVariant::kOpenAiClip, TokenizerVariant::kOpenClip, TokenizerVariant::kOpenClipWhitespace,
-    TokenizerVariant::kOpenClipCanonicalize, TokenizerVariant::kHfClipSlow, TokenizerVariant::kHfClipFast};
+    TokenizerVariant::kOpenClipCanonicalize, TokenizerVariant::kHfClipSlow, TokenizerVariant::kHfClipSlowNoFtfy,
+    TokenizerVariant::kHfClipFast};
 
 const char kMerges[] =
     "#version: synthetic\nt h\nth e</w>\na n\nan d</w>\ni n\nin g</w>\no f</w>\nc a\nca t</w>\n"
