@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "tokenizer/tokenizer.h"
-#include "tokenizer/tokenizer_json.h"
+#include "io/json.h"
 
 namespace {
 
@@ -24,8 +24,8 @@ std::vector<std::string> LoadCorpus() {
   std::vector<std::string> texts;
   std::string line;
   while (std::getline(f, line)) {
-    auto v = tokenizer_json::Parse(line, "corpus");
-    if (v.ok()) texts.push_back(v->string);
+    auto v = io::ParseJson(line, "corpus");
+    if (v.ok()) texts.push_back(v->string());
   }
   return texts;
 }

@@ -1,7 +1,7 @@
 #include "tokenizer/bpe_vocabulary.h"
 
 #include "tokenizer/file_bytes.h"
-#include "tokenizer/tokenizer_json.h"
+#include "io/json.h"
 #include "tokenizer/unicode_tables.h"
 #include "tokenizer/utf8.h"
 
@@ -156,17 +156,17 @@ StatusOr<BpeVocabulary> BpeVocabulary::FromHfBytes(std::string_view vocab_json, 
   v.files_ = std::move(files);
   std::string vocab_name = v.files_.empty() ? "vocab.json" : v.files_[0].name;
   std::string merges_name = v.files_.size() < 2 ? "merges.txt" : v.files_[1].name;
-  ASSIGN_OR_RETURN(tokenizer_json::Value doc, tokenizer_json::Parse(vocab_json, vocab_name));
-  if (doc.type != tokenizer_json::Value::Type::kObject) {
+  ASSIGN_OR_RETURN(io::JsonValue doc, io::ParseJson(vocab_json, vocab_name));
+  if (!doc.is_object()) {
     return CorruptDataError(vocab_name + ": expected a JSON object of token -> id");
   }
   int32_t max_id = -1;
-  for (const auto& [token, id] : doc.object) {
-    if (!id.is_integer || id.integer < 0 || id.integer >= kMaxVocabularyId) {
+  for (const auto& [token, id] : doc.object()) {
+    if (!id.is_int() || id.int_value() < 0 || id.int_value() >= kMaxVocabularyId) {
       return CorruptDataError(vocab_name + ": id of token '" + token + "' is not an integer in [0, 2^24)");
     }
-    v.encoder_[token] = static_cast<int32_t>(id.integer);
-    max_id = std::max(max_id, static_cast<int32_t>(id.integer));
+    v.encoder_[token] = static_cast<int32_t>(id.int_value());
+    max_id = std::max(max_id, static_cast<int32_t>(id.int_value()));
   }
   v.symbols_.assign(static_cast<size_t>(max_id + 1), std::string());
   for (const auto& [token, id] : v.encoder_) v.symbols_[static_cast<size_t>(id)] = token;

@@ -5,7 +5,7 @@
 #include "tokenizer/bpe_vocabulary.h"
 #include "tokenizer/clip_bpe_tokenizer.h"
 #include "tokenizer/file_bytes.h"
-#include "tokenizer/tokenizer_json.h"
+#include "io/json.h"
 
 namespace cliprt {
 namespace {
@@ -43,18 +43,18 @@ StatusOr<std::string> ReadHfPadToken(const std::string& dir, std::string* source
     std::string path = Join(dir, name);
     if (!FileExists(path)) continue;
     ASSIGN_OR_RETURN(std::string text, ReadTokenizerFile(path));
-    ASSIGN_OR_RETURN(tokenizer_json::Value doc, tokenizer_json::Parse(text, path));
-    const tokenizer_json::Value* pad = doc.Find("pad_token");
-    if (pad == nullptr) continue;
-    if (pad->type == tokenizer_json::Value::Type::kString) {
+    ASSIGN_OR_RETURN(io::JsonValue doc, io::ParseJson(text, path));
+    const io::JsonValue* pad = doc.Find("pad_token");
+    if (pad == nullptr || pad->is_null()) continue;
+    if (pad->is_string()) {
       *source = path;
-      return pad->string;
+      return pad->string();
     }
-    if (pad->type == tokenizer_json::Value::Type::kObject) {
-      const tokenizer_json::Value* content = pad->Find("content");
-      if (content != nullptr && content->type == tokenizer_json::Value::Type::kString) {
+    if (pad->is_object()) {
+      const io::JsonValue* content = pad->Find("content");
+      if (content != nullptr && content->is_string()) {
         *source = path;
-        return content->string;
+        return content->string();
       }
     }
     return CorruptDataError(path + ": pad_token is neither a string nor {\"content\": ...}");

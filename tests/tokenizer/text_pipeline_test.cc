@@ -13,7 +13,7 @@
 #include "tokenizer/mojibake.h"
 #include "tokenizer/text_fixer.h"
 #include "tokenizer/tokenizer.h"
-#include "tokenizer/tokenizer_json.h"
+#include "io/json.h"
 #include "tokenizer/unicode_tables.h"
 #include "tokenizer/unicode_text.h"
 #include "tokenizer/utf8.h"
@@ -21,31 +21,31 @@
 namespace cliprt {
 namespace {
 
-std::vector<tokenizer_json::Value> LoadJsonLines(const std::string& name) {
+std::vector<io::JsonValue> LoadJsonLines(const std::string& name) {
   std::string path = testing::TestDataDir() + "/tokenizer/" + name;
   std::ifstream f(path, std::ios::binary);
   EXPECT_TRUE(f.good()) << path;
-  std::vector<tokenizer_json::Value> rows;
+  std::vector<io::JsonValue> rows;
   std::string line;
   while (std::getline(f, line)) {
-    auto v = tokenizer_json::Parse(line, path);
+    auto v = io::ParseJson(line, path);
     EXPECT_TRUE(v.ok()) << v.status().ToString();
     if (v.ok()) rows.push_back(std::move(v).value());
   }
   return rows;
 }
 
-CodePoints Cps(const tokenizer_json::Value& row, const char* key) {
-  const tokenizer_json::Value* v = row.Find(key);
+CodePoints Cps(const io::JsonValue& row, const char* key) {
+  const io::JsonValue* v = row.Find(key);
   EXPECT_NE(v, nullptr) << key;
-  return DecodeUtf8Lossy(v ? v->string : "");
+  return DecodeUtf8Lossy(v ? v->string() : "");
 }
 
 class UnicodeCases : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { rows_ = new std::vector<tokenizer_json::Value>(LoadJsonLines("unicode_cases.jsonl")); }
+  static void SetUpTestSuite() { rows_ = new std::vector<io::JsonValue>(LoadJsonLines("unicode_cases.jsonl")); }
   static void TearDownTestSuite() { delete rows_; }
-  static std::vector<tokenizer_json::Value>* rows_;
+  static std::vector<io::JsonValue>* rows_;
 
   template <typename Fn>
   void Check(const char* key, Fn fn) {
@@ -64,7 +64,7 @@ class UnicodeCases : public ::testing::Test {
     EXPECT_EQ(bad, 0u) << key;
   }
 };
-std::vector<tokenizer_json::Value>* UnicodeCases::rows_ = nullptr;
+std::vector<io::JsonValue>* UnicodeCases::rows_ = nullptr;
 
 TEST_F(UnicodeCases, PythonLower) { Check("lower", [](const CodePoints& t) { return PythonLower(t); }); }
 TEST_F(UnicodeCases, Nfc) { Check("nfc", [](const CodePoints& t) { return NormalizeNfc(t); }); }
@@ -75,7 +75,7 @@ TEST_F(UnicodeCases, HtmlUnescape) { Check("unescape", [](const CodePoints& t) {
 TEST_F(UnicodeCases, MojibakeHeuristic) {
   size_t bad = 0;
   for (size_t i = 0; i < rows_->size(); ++i) {
-    bool expected = (*rows_)[i].Find("bad")->boolean;
+    bool expected = (*rows_)[i].Find("bad")->bool_value();
     if (LooksLikeMojibake(Cps((*rows_)[i], "text")) != expected && ++bad <= 5) {
       ADD_FAILURE() << "is_bad case " << i << " expected " << expected;
     }
@@ -135,7 +135,7 @@ TEST_F(UnicodeCases, ClipPretokenizerPieces) {
     CodePoints text = Cps((*rows_)[i], "text");
     std::vector<std::string> actual, expected;
     ClipPretokenize(text, spec, [&](size_t b, size_t e) { actual.push_back(EncodeUtf8(text.substr(b, e - b))); });
-    for (const auto& p : (*rows_)[i].Find("pieces")->array) expected.push_back(p.string);
+    for (const auto& p : (*rows_)[i].Find("pieces")->array()) expected.push_back(p.string());
     if (actual != expected && ++bad <= 5) {
       ADD_FAILURE() << "findall case " << i << ": " << ::testing::PrintToString(EncodeUtf8(text));
     }
@@ -160,20 +160,20 @@ TEST(InvalidUtf8, DecodesLikePythonReplaceAndTokenizesLikeClip) {
     tok = std::move(t).value();
   }
   for (const auto& row : rows) {
-    std::string bytes = FromHex(row.Find("hex")->string);
-    EXPECT_EQ(EncodeUtf8(DecodeUtf8Lossy(bytes)), row.Find("decoded")->string) << row.Find("hex")->string;
+    std::string bytes = FromHex(row.Find("hex")->string());
+    EXPECT_EQ(EncodeUtf8(DecodeUtf8Lossy(bytes)), row.Find("decoded")->string()) << row.Find("hex")->string();
     if (tok == nullptr) continue;
     int64_t replaced = -1;
     auto ids = tok->EncodeUnpadded(bytes, &replaced);
     ASSERT_TRUE(ids.ok());
     std::vector<int64_t> expected;
-    for (const auto& v : row.Find("openai_ids")->array) expected.push_back(v.integer);
-    EXPECT_EQ(*ids, expected) << row.Find("hex")->string;
+    for (const auto& v : row.Find("openai_ids")->array()) expected.push_back(v.int_value());
+    EXPECT_EQ(*ids, expected) << row.Find("hex")->string();
     bool valid = true;
     CodePoints scratch;
     size_t off = 0;
     valid = DecodeUtf8Strict(bytes, &scratch, &off);
-    EXPECT_EQ(replaced > 0, !valid) << row.Find("hex")->string;
+    EXPECT_EQ(replaced > 0, !valid) << row.Find("hex")->string();
   }
 }
 

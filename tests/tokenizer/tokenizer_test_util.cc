@@ -9,7 +9,7 @@
 #include "common/test_paths.h"
 #include "tokenizer/bpe_vocabulary.h"
 #include "tokenizer/file_bytes.h"
-#include "tokenizer/tokenizer_json.h"
+#include "io/json.h"
 #include "tokenizer/utf8.h"
 
 namespace cliprt::testing {
@@ -48,10 +48,10 @@ std::vector<std::string> LoadTokenizerCorpus() {
   std::vector<std::string> texts;
   std::string line;
   while (std::getline(f, line)) {
-    auto v = tokenizer_json::Parse(line, path);
+    auto v = io::ParseJson(line, path);
     EXPECT_TRUE(v.ok()) << v.status().ToString();
     if (!v.ok()) break;
-    texts.push_back(v->string);
+    texts.push_back(v->string());
   }
   return texts;
 }

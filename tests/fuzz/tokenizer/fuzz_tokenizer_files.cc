@@ -7,7 +7,7 @@
 
 #include "tokenizer/bpe_vocabulary.h"
 #include "tokenizer/sentencepiece_tokenizer.h"
-#include "tokenizer/tokenizer_json.h"
+#include "io/json.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace cliprt;
@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     }
     case 2: {
-      auto v = tokenizer_json::Parse(body, "fuzz.json");
+      auto v = io::ParseJson(body, "fuzz.json");
       (void)v;
       break;
     }
