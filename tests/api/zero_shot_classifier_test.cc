@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -115,6 +116,7 @@ TEST_F(ZeroShotGolden, ClassWeightsMatchBuildZeroShotClassifier) {
       worst = std::max(worst, std::fabs(double(z.class_weights()[c * dim_ + e]) - ref[e * c_count + c]));
     }
   }
+  std::printf("[parity] max |class weight - build_zero_shot_classifier| = %.3g\n", worst);
   EXPECT_LE(worst, 1e-6);
 }
 
@@ -126,6 +128,15 @@ void ExpectScores(const std::vector<ImageClassification>& got, const Tensor& log
   const float* rl = logits.data_as<float>();
   const float* rp = probs.data_as<float>();
   const float* tp = template_probs.data_as<float>();  // [T, N, C]
+  double worst_logit = 0, worst_prob = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    for (int64_t c = 0; c < c_count; ++c) {
+      worst_logit = std::max(worst_logit, std::fabs(double(got[i].logits[c]) - rl[i * c_count + c]));
+      worst_prob = std::max(worst_prob, std::fabs(double(got[i].probabilities[c]) - rp[i * c_count + c]));
+    }
+  }
+  std::printf("[parity] max |logit - ref| = %.3g (max |ref| %.3g), max |prob - ref| = %.3g\n", worst_logit,
+              double(MaxAbs(Floats(logits))), worst_prob);
   for (int64_t i = 0; i < n; ++i) {
     for (int64_t c = 0; c < c_count; ++c) {
       EXPECT_NEAR(got[i].logits[c], rl[i * c_count + c], logit_tol) << "image " << i << " label " << c;
