@@ -33,9 +33,13 @@ StatusOr<Tensor> Npy(const std::string& dir, const io::JsonValue& golden, const 
 }  // namespace
 
 StatusOr<std::unique_ptr<ClipFixture>> LoadClipFixture(const std::string& name) {
+  return LoadClipFixtureDir(TestDataDir() + "/golden/" + name, name);
+}
+
+StatusOr<std::unique_ptr<ClipFixture>> LoadClipFixtureDir(const std::string& dir, const std::string& name) {
   auto f = std::make_unique<ClipFixture>();
   f->name = name;
-  f->dir = TestDataDir() + "/golden/" + name;
+  f->dir = dir;
   ASSIGN_OR_RETURN(std::string text, ReadText(f->dir + "/golden.json"));
   ASSIGN_OR_RETURN(io::JsonValue g, io::ParseJson(text, f->dir + "/golden.json"));
   ASSIGN_OR_RETURN(f->family, io::JsonGetString(g, "family", "golden.json"));

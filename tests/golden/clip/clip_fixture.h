@@ -53,6 +53,8 @@ struct ClipFixture {
 
 // Loads tests/data/golden/<name>; an error names what failed.
 StatusOr<std::unique_ptr<ClipFixture>> LoadClipFixture(const std::string& name);
+// Loads a fixture folder anywhere (e.g. the full-size ones generated at test time).
+StatusOr<std::unique_ptr<ClipFixture>> LoadClipFixtureDir(const std::string& dir, const std::string& name);
 
 // Cached per process (loading a fixture maps ~7 MB and widens nothing).
 const ClipFixture& CachedClipFixture(const std::string& name);
