@@ -16,6 +16,7 @@
 #include "core/cpu_features.h"
 #include "image/preprocess.h"
 #include "model/clip_model.h"
+#include "model/flops.h"
 #include "random_model.h"
 
 namespace cliprt::bench {
@@ -79,7 +80,7 @@ void BM_ImageEncode(benchmark::State& state, std::string arch) {
     benchmark::DoNotOptimize(out.data());
   }
   state.counters["images/s"] = benchmark::Counter(static_cast<double>(batch), benchmark::Counter::kIsIterationInvariantRate);
-  state.counters["GFLOP/s"] = benchmark::Counter(VisionFlops(l.config) * batch * 1e-9,
+  state.counters["GFLOP/s"] = benchmark::Counter(model::VisionFlops(l.config) * batch * 1e-9,
                                                  benchmark::Counter::kIsIterationInvariantRate);
   state.SetLabel(Label());
 }
@@ -116,7 +117,7 @@ void BM_TextEncode(benchmark::State& state, std::string arch) {
   }
   const int64_t positions = siglip ? ctx_len : 16;
   state.counters["texts/s"] = benchmark::Counter(static_cast<double>(batch), benchmark::Counter::kIsIterationInvariantRate);
-  state.counters["GFLOP/s"] = benchmark::Counter(TextFlops(l.config, positions) * batch * 1e-9,
+  state.counters["GFLOP/s"] = benchmark::Counter(model::TextFlops(l.config, positions) * batch * 1e-9,
                                                  benchmark::Counter::kIsIterationInvariantRate);
   state.SetLabel(Label() + " positions=" + std::to_string(positions));
 }

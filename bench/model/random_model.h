@@ -20,9 +20,4 @@ std::vector<std::string> BenchArchitectures();
 // 1), seeded, fp32, in an io::Checkpoint ready for model::ClipModel::Create.
 StatusOr<io::Checkpoint> RandomCheckpoint(const std::string& arch);
 
-// Multiply-adds ×2 of one forward pass per image / per text (of `text_tokens`
-// positions), from the resolved config: the "effective GFLOP/s" numerator.
-double VisionFlops(const io::ModelConfig& config);
-double TextFlops(const io::ModelConfig& config, int64_t text_tokens);
-
 }  // namespace cliprt::bench

@@ -12,6 +12,7 @@
 #include "image/decode.h"
 #include "io/json.h"
 #include "io/model_config.h"
+#include "model/flops.h"
 #include "model/logits.h"
 #include "tokenizer/checkpoint_tokenizer.h"
 
@@ -267,35 +268,48 @@ StatusOr<EmbeddingResult> LoadedModel::EncodeImages(std::span<const EncodedImage
   return EncodePreprocessedChunks(images, normalize);
 }
 
+StatusOr<std::vector<std::vector<uint8_t>>> LoadedModel::ReadImageFiles(std::span<const std::string> paths) const {
+  const int64_t count = static_cast<int64_t>(paths.size());
+  std::vector<std::vector<uint8_t>> bytes(paths.size());
+  std::vector<Status> status(paths.size());
+  pool_->ParallelFor(count, [&](int64_t b, int64_t e, int) {
+    for (int64_t i = b; i < e; ++i) {
+      auto read = ReadFileBytes(paths[static_cast<size_t>(i)]);
+      if (read.ok()) {
+        bytes[static_cast<size_t>(i)] = std::move(read).value();
+      } else {
+        status[static_cast<size_t>(i)] = read.status();
+      }
+    }
+  });
+  for (const Status& s : status) RETURN_IF_ERROR(s);
+  for (size_t i = 0; i < paths.size(); ++i) {
+    if (bytes[i].empty()) return InvalidArgumentError("image file \"" + paths[i] + "\" is empty");
+  }
+  return bytes;
+}
+
+StatusOr<std::vector<float>> LoadedModel::PreprocessImageFiles(std::span<const std::string> paths,
+                                                               std::vector<image::PreprocessRecord>* records) const {
+  if (paths.empty()) return InvalidArgumentError("no image files given");
+  ASSIGN_OR_RETURN(std::vector<std::vector<uint8_t>> bytes, ReadImageFiles(paths));
+  std::vector<EncodedImage> images(paths.size());
+  for (size_t i = 0; i < paths.size(); ++i) images[i] = {bytes[i].data(), bytes[i].size(), paths[i]};
+  return PreprocessImages(images, records);
+}
+
 StatusOr<EmbeddingResult> LoadedModel::EncodeImageFiles(std::span<const std::string> paths, bool normalize) const {
   if (!has_vision()) return FailedPreconditionError("the vision tower was not loaded (towers = text)");
   if (paths.empty()) return InvalidArgumentError("no image files given");
-  // Files are read in chunks so a photo library is never held in memory at once.
+  // Files are read in batches so a photo library is never held in memory at once.
   EmbeddingResult all;
-  std::vector<ImageRecord> image_records;
   const int64_t n = static_cast<int64_t>(paths.size());
   constexpr int64_t kFileBatch = 256;
   for (int64_t begin = 0; begin < n; begin += kFileBatch) {
-    const int64_t count = std::min(kFileBatch, n - begin);
-    std::vector<std::vector<uint8_t>> bytes(static_cast<size_t>(count));
-    std::vector<Status> status(static_cast<size_t>(count));
-    pool_->ParallelFor(count, [&](int64_t b, int64_t e, int) {
-      for (int64_t i = b; i < e; ++i) {
-        auto read = ReadFileBytes(paths[static_cast<size_t>(begin + i)]);
-        if (read.ok()) {
-          bytes[static_cast<size_t>(i)] = std::move(read).value();
-        } else {
-          status[static_cast<size_t>(i)] = read.status();
-        }
-      }
-    });
-    for (const Status& s : status) RETURN_IF_ERROR(s);
-    std::vector<EncodedImage> images(static_cast<size_t>(count));
-    for (int64_t i = 0; i < count; ++i) {
-      const auto& b = bytes[static_cast<size_t>(i)];
-      if (b.empty()) return InvalidArgumentError("image file \"" + paths[static_cast<size_t>(begin + i)] + "\" is empty");
-      images[static_cast<size_t>(i)] = {b.data(), b.size(), paths[static_cast<size_t>(begin + i)]};
-    }
+    const auto batch = paths.subspan(static_cast<size_t>(begin), static_cast<size_t>(std::min(kFileBatch, n - begin)));
+    ASSIGN_OR_RETURN(std::vector<std::vector<uint8_t>> bytes, ReadImageFiles(batch));
+    std::vector<EncodedImage> images(batch.size());
+    for (size_t i = 0; i < batch.size(); ++i) images[i] = {bytes[i].data(), bytes[i].size(), batch[i]};
     ASSIGN_OR_RETURN(EmbeddingResult part, EncodePreprocessedChunks(images, false));
     if (begin == 0) {
       all = std::move(part);
@@ -371,6 +385,12 @@ StatusOr<ClassificationResult> LoadedModel::Classify(const ZeroShotClassifier& c
   ASSIGN_OR_RETURN(TokenizedBatch batch, Tokenize(prompts));
   result.provenance.tokenizer = MakeTokenizerProvenance(tokenizer_->info(), batch);
   return result;
+}
+
+double LoadedModel::ImageFlops() const { return has_vision() ? model::VisionFlops(config()) : 0.0; }
+
+double LoadedModel::TextFlops(int64_t text_tokens) const {
+  return has_text() ? model::TextFlops(config(), text_tokens) : 0.0;
 }
 
 StatusOr<SimilarityResult> LoadedModel::Similarity(const EmbeddingResult& images, const EmbeddingResult& texts) const {

@@ -91,6 +91,8 @@ class LoadedModel {
   // Preprocessing only: pixels [n, 3, S, S] and one record per image.
   StatusOr<std::vector<float>> PreprocessImages(std::span<const EncodedImage> images,
                                                 std::vector<image::PreprocessRecord>* records) const;
+  StatusOr<std::vector<float>> PreprocessImageFiles(std::span<const std::string> paths,
+                                                    std::vector<image::PreprocessRecord>* records) const;
 
   // ---- texts ----
   StatusOr<TokenizedBatch> Tokenize(std::span<const std::string> texts) const;
@@ -106,11 +108,17 @@ class LoadedModel {
   StatusOr<ClassificationResult> Classify(const ZeroShotClassifier& classifier,
                                           const EmbeddingResult& images,
                                           const ClassifyOptions& options) const;
+  // Model FLOPs of one image and of one text of `text_tokens` positions
+  // (model/flops.h); 0 for a tower that was not loaded.
+  double ImageFlops() const;
+  double TextFlops(int64_t text_tokens) const;
   // logits_per_image (scale, bias) and probabilities by the model's rule.
   StatusOr<SimilarityResult> Similarity(const EmbeddingResult& images, const EmbeddingResult& texts) const;
 
  private:
   LoadedModel() = default;
+  // Reads every file of `paths` (in parallel on the pool); errors name the file.
+  StatusOr<std::vector<std::vector<uint8_t>>> ReadImageFiles(std::span<const std::string> paths) const;
   StatusOr<EmbeddingResult> EncodePreprocessedChunks(std::span<const EncodedImage> images,
                                                      bool normalize) const;
   Status Normalize(EmbeddingResult* r) const;
