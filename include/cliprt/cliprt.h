@@ -382,7 +382,9 @@ CLIPRT_API void cliprt_embeddings_free(cliprt_embeddings* embeddings);
  * produced by this model; normalized or not): scale * cos (+ bias for
  * SigLIP), and probabilities by the model's rule — softmax over the texts
  * of each image (CLIP) or a sigmoid per pair (SigLIP). Embeddings of another
- * checkpoint or width are refused with a message naming both. Thread-safe. */
+ * checkpoint are refused (CLIPRT_FAILED_PRECONDITION), of another width or
+ * modality too (CLIPRT_INVALID_ARGUMENT), with a message naming both
+ * values. Thread-safe. */
 CLIPRT_API cliprt_status cliprt_model_similarity(const cliprt_model* model,
                                                  const cliprt_embeddings* images,
                                                  const cliprt_embeddings* texts,
@@ -427,7 +429,8 @@ CLIPRT_API cliprt_classifier_params cliprt_classifier_default_params(void);
  * the normalized prompt embeddings). `labels` holds num_labels (>= 1)
  * non-empty strings. Needs the text tower (CLIPRT_FAILED_PRECONDITION
  * otherwise). The classifier keeps no reference to the model but remembers
- * its identity: classifying with another checkpoint is refused.
+ * its identity: classifying with another checkpoint is refused
+ * (CLIPRT_FAILED_PRECONDITION).
  * Thread-safe; the classifier is immutable and shareable across threads. */
 CLIPRT_API cliprt_status cliprt_classifier_create(const cliprt_model* model,
                                                   const char* const* labels, size_t num_labels,
@@ -530,7 +533,9 @@ CLIPRT_API void cliprt_classification_free(cliprt_classification* classification
  * (rows stored L2-normalized). Equal scores: the entry added earlier first.
  * An index remembers the identity of its embeddings (checkpoint SHA-256,
  * width, preprocessing, tokenizer) and refuses embeddings of another one
- * with a message naming both values. All index functions are thread-safe:
+ * with a message naming both values: CLIPRT_FAILED_PRECONDITION for another
+ * checkpoint, preprocessing or tokenizer, CLIPRT_INVALID_ARGUMENT for
+ * another width. All index functions are thread-safe:
  * searches and saves run concurrently, add and remove take the index
  * exclusively. */
 
@@ -661,6 +666,35 @@ CLIPRT_API cliprt_status cliprt_replay_report_difference(const cliprt_replay_rep
                                                          size_t index,
                                                          cliprt_difference* difference_out);
 CLIPRT_API void cliprt_replay_report_free(cliprt_replay_report* report);
+
+/* ------------------------------------------------------------------------ */
+/* Inputs exactly as the encoders see them                                  */
+/* ------------------------------------------------------------------------ */
+
+/* Token ids of `count` texts exactly as the text tower receives them:
+ * ids_out must hold count * context_length int64 values (context_length
+ * from cliprt_model_info_get), written row by row. dropped_out, if not NULL,
+ * receives per text the number of ids truncation removed (count values).
+ * Nothing is written on failure. CLIPRT_FAILED_PRECONDITION without a text
+ * tower. Thread-safe. */
+CLIPRT_API cliprt_status cliprt_model_tokenize(const cliprt_model* model, const char* const* texts,
+                                               size_t count, int64_t* ids_out, int64_t* dropped_out);
+
+/* Pixels of `count` image files exactly as the vision tower receives them:
+ * pixels_out must hold count * 3 * image_size * image_size floats ([N, 3,
+ * S, S], C order). Errors name the file that could not be read or decoded;
+ * nothing is written then. CLIPRT_FAILED_PRECONDITION without a vision
+ * tower. Thread-safe. */
+CLIPRT_API cliprt_status cliprt_model_preprocess_image_files(const cliprt_model* model,
+                                                             const char* const* paths, size_t count,
+                                                             float* pixels_out);
+
+/* Floating-point operations (2 per multiply-add of the matrix products and
+ * attention) of one image, and of one text of `text_tokens` positions
+ * (1..context_length), for "effective GFLOP/s". 0 for a tower that is not
+ * loaded. Thread-safe. */
+CLIPRT_API cliprt_status cliprt_model_flops(const cliprt_model* model, int32_t text_tokens,
+                                            double* image_flops_out, double* text_flops_out);
 
 #ifdef __cplusplus
 } /* extern "C" */

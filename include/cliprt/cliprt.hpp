@@ -674,6 +674,48 @@ class ReplayReport {
   }
   detail::Handle<cliprt_replay_report, cliprt_replay_report_free> handle_;
 };
+
+// ---- Inputs exactly as the encoders see them ----
+
+// Token ids [rows, cols] (cols = the model's context length), row-major, and
+// per text the ids truncation removed.
+struct TokenIds {
+  size_t rows = 0;
+  size_t cols = 0;
+  std::vector<int64_t> ids;
+  std::vector<int64_t> dropped;
+};
+
+inline TokenIds Tokenize(const Model& model, std::span<const std::string> texts) {
+  TokenIds out;
+  out.rows = texts.size();
+  out.cols = static_cast<size_t>(model.info().context_length);
+  out.ids.resize(out.rows * out.cols);
+  out.dropped.resize(out.rows);
+  const std::vector<const char*> c = detail::CStrings(texts);
+  Check(cliprt_model_tokenize(model.get(), c.data(), c.size(), out.ids.data(), out.dropped.data()));
+  return out;
+}
+
+// Pixels [n, 3, S, S] (S = the model's image size), C order.
+inline std::vector<float> PreprocessImageFiles(const Model& model, std::span<const std::string> paths) {
+  const size_t side = static_cast<size_t>(model.info().image_size);
+  std::vector<float> pixels(paths.size() * 3 * side * side);
+  const std::vector<const char*> c = detail::CStrings(paths);
+  Check(cliprt_model_preprocess_image_files(model.get(), c.data(), c.size(), pixels.data()));
+  return pixels;
+}
+
+struct Flops {
+  double per_image = 0;  // one image through the vision tower
+  double per_text = 0;   // one text of the requested number of positions
+};
+
+inline Flops ModelFlops(const Model& model, int text_tokens) {
+  Flops f;
+  Check(cliprt_model_flops(model.get(), text_tokens, &f.per_image, &f.per_text));
+  return f;
+}
 }  // namespace cliprt
 
 #endif  // CLIPRT_CLIPRT_HPP_

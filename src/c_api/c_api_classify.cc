@@ -69,7 +69,7 @@ Status CheckClassifierModel(const cliprt_model* model, const cliprt_classifier* 
   const std::string& a = classifier->checkpoint_sha256;
   const std::string& b = model->checkpoint_sha256;
   if (a.empty() || b.empty() || a == b) return Status::Ok();
-  return cliprt::InvalidArgumentError("the classifier was built with checkpoint sha256 " + a + " (" +
+  return cliprt::FailedPreconditionError("the classifier was built with checkpoint sha256 " + a + " (" +
                                       classifier->model_name + "), the model is checkpoint sha256 " + b +
                                       ": rebuild the classifier with this model");
 }

@@ -38,7 +38,7 @@ Status CheckSameCheckpoint(const std::string& expected, const api::Provenance& p
                            const char* what) {
   const std::string actual = api::CheckpointSha256(provenance.model);
   if (expected.empty() || actual.empty() || expected == actual) return Status::Ok();
-  return InvalidArgumentError(std::string(what) + " come from checkpoint sha256 " + actual + " (" +
+  return FailedPreconditionError(std::string(what) + " come from checkpoint sha256 " + actual + " (" +
                               provenance.model.name + ", " + provenance.model.family +
                               "), not from this model's checkpoint sha256 " + expected +
                               ": scores across checkpoints are meaningless");
