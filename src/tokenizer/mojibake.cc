@@ -268,13 +268,17 @@ CodePoints FixC1Controls(std::u32string_view text) {
   return out;
 }
 
-CodePoints FixMojibake(std::u32string_view text) {
+CodePoints FixMojibake(std::u32string_view text, bool* converged) {
   CodePoints current(text);
+  if (converged != nullptr) *converged = false;
   // Each step either changes the text or ends the loop; bound the number of
   // layers so hostile input cannot loop (ftfy itself has no bound).
   for (int step = 0; step < 64; ++step) {
     CodePoints next = FixOneStep(current);
-    if (next == current) break;
+    if (next == current) {
+      if (converged != nullptr) *converged = true;  // a fixed point of FixOneStep
+      break;
+    }
     current = std::move(next);
   }
   return current;

@@ -15,8 +15,10 @@ namespace cliprt {
 // ftfy.badness.is_bad.
 bool LooksLikeMojibake(std::u32string_view text);
 
-// ftfy.fix_encoding(text).
-CodePoints FixMojibake(std::u32string_view text);
+// ftfy.fix_encoding(text). *converged (optional): the result is a fixed
+// point of the one-step fix (false only when the 64-layer bound stopped it),
+// so fixing it again would return it unchanged.
+CodePoints FixMojibake(std::u32string_view text, bool* converged = nullptr);
 
 // ftfy.fixes.fix_c1_controls: U+0080..U+009F re-read as sloppy windows-1252.
 CodePoints FixC1Controls(std::u32string_view text);

@@ -162,6 +162,12 @@ StepFlags Scan(std::u32string_view text) {
 // fix_and_explain for one segment.
 CodePoints FixSegment(std::u32string_view segment, bool unescape_html) {
   CodePoints text(segment);
+  // ftfy reruns every step until a round changes nothing; the confirming
+  // round repeats work whose result is known. Two steps are idempotent and
+  // costly: fix_encoding (FixMojibake stops at a fixed point of its one-step
+  // fix) and NFC. While no other step has changed the text since one of them
+  // ran, the text is its fixed point and rerunning it cannot change it.
+  bool mojibake_fixed_point = false, nfc_fixed_point = false;
   for (int round = 0; round < 64; ++round) {  // ftfy loops until stable
     CodePoints orig = text;
     StepFlags f = Scan(text);
@@ -171,10 +177,20 @@ CodePoints FixSegment(std::u32string_view segment, bool unescape_html) {
       if (next != text) {
         text = std::move(next);
         f = Scan(text);
+        mojibake_fixed_point = nfc_fixed_point = false;
       }
     };
     apply(unescape_html && f.amp, [](const CodePoints& t) { return FtfyUnescapeHtml(t); });
-    apply(f.non_ascii, [](const CodePoints& t) { return FixMojibake(t); });
+    if (f.non_ascii && !mojibake_fixed_point) {
+      bool converged = false;
+      CodePoints next = FixMojibake(text, &converged);
+      if (next != text) {
+        text = std::move(next);
+        f = Scan(text);
+        nfc_fixed_point = false;
+      }
+      mojibake_fixed_point = converged;
+    }
     apply(f.c1, [](const CodePoints& t) { return FixC1Controls(t); });
     apply(f.ligature, [](const CodePoints& t) {
       return Translate(t, unicode::kFtfyLigatures, unicode::kFtfyLigaturesSize, 0x132);
@@ -187,7 +203,16 @@ CodePoints FixSegment(std::u32string_view segment, bool unescape_html) {
     apply(f.surrogate, [](const CodePoints& t) { return FixSurrogates(t); });
     apply(f.escape, [](const CodePoints& t) { return FtfyRemoveTerminalEscapes(t); });
     apply(f.control, [](const CodePoints& t) { return RemoveControlChars(t); });
-    if (!IsNfcQuickYes(text)) text = NormalizeNfc(text);
+    if (!nfc_fixed_point) {
+      if (!IsNfcQuickYes(text)) {
+        CodePoints next = NormalizeNfc(text);
+        if (next != text) {
+          text = std::move(next);
+          mojibake_fixed_point = false;
+        }
+      }
+      nfc_fixed_point = true;
+    }
     if (text == orig) break;
   }
   return text;

@@ -134,27 +134,6 @@ CodePoints ContextFreeLower(std::u32string_view text) {
 
 namespace {
 
-// Bitmap of code points that NFC can never change in any context: starters
-// (class 0) without a canonical decomposition that are never the second half
-// of a composition (and not Hangul vowel / trailing jamo). A string made of
-// them is already NFC.
-const std::vector<uint64_t>& NfcInertBitmap() {
-  static const std::vector<uint64_t> bitmap = [] {
-    std::vector<uint64_t> bits(0x110000 / 64, ~uint64_t{0});
-    auto clear = [&](uint32_t cp) { bits[cp / 64] &= ~(uint64_t{1} << (cp % 64)); };
-    for (size_t i = 0; i < unicode::kCombiningClassSize; ++i) {
-      for (uint32_t cp = unicode::kCombiningClass[i].first; cp <= unicode::kCombiningClass[i].last; ++cp) clear(cp);
-    }
-    for (size_t i = 0; i < unicode::kCanonicalDecompositionSize; ++i) clear(unicode::kCanonicalDecomposition[i].cp);
-    for (size_t i = 0; i < unicode::kCompositionSize; ++i) clear(unicode::kComposition[i].second);
-    for (uint32_t cp = kSBase; cp < kSBase + kSCount; ++cp) clear(cp);
-    for (uint32_t cp = kVBase; cp < kVBase + kVCount; ++cp) clear(cp);
-    for (uint32_t cp = kTBase; cp < kTBase + kTCount; ++cp) clear(cp);
-    return bits;
-  }();
-  return bitmap;
-}
-
 struct NfcBitmaps {
   std::vector<uint64_t> nonzero_class;     // Canonical_Combining_Class != 0
   std::vector<uint64_t> second_of_pair;    // second half of some composition
@@ -194,19 +173,10 @@ int FastClass(const NfcBitmaps& m, uint32_t cp) {
 
 }  // namespace
 
-bool IsNfcQuickYes(std::u32string_view text) {
-  const std::vector<uint64_t>* bitmap = nullptr;
-  for (uint32_t cp : text) {
-    if (cp < 0x300) continue;  // below U+0300 every code point is inert
-    if (cp >= 0x110000) return false;
-    if (bitmap == nullptr) bitmap = &NfcInertBitmap();
-    if (((*bitmap)[cp / 64] >> (cp % 64) & 1) == 0) return false;
-  }
-  return true;
-}
+namespace {
 
-CodePoints NormalizeNfc(std::u32string_view text) {
-  if (IsNfcQuickYes(text)) return CodePoints(text);
+// Full NFC: decompose, reorder, compose.
+CodePoints NfcFull(std::u32string_view text) {
   const NfcBitmaps& maps = Bitmaps();
   CodePoints d;
   d.reserve(text.size() + 8);
@@ -252,6 +222,56 @@ CodePoints NormalizeNfc(std::u32string_view text) {
     out.push_back(cp);
   }
   return out;
+}
+
+// Code points whose NFC_Quick_Check is not Yes (UAX #15), derived from the
+// same tables: No = NFC changes the code point on its own (singletons,
+// composition exclusions, non-starter decompositions); Maybe = it can be the
+// second half of a composition (incl. Hangul vowel / trailing jamo).
+const std::vector<uint64_t>& NfcNotYesBitmap() {
+  static const std::vector<uint64_t> bitmap = [] {
+    const NfcBitmaps& maps = Bitmaps();
+    std::vector<uint64_t> bits = maps.second_of_pair;
+    auto set = [&](uint32_t cp) { bits[cp / 64] |= uint64_t{1} << (cp % 64); };
+    for (size_t i = 0; i < unicode::kCanonicalDecompositionSize; ++i) {
+      const uint32_t cp = unicode::kCanonicalDecomposition[i].cp;
+      const char32_t one[1] = {cp};
+      if (NfcFull(std::u32string_view(one, 1)) != std::u32string_view(one, 1)) set(cp);
+    }
+    return bits;
+  }();
+  return bitmap;
+}
+
+}  // namespace
+
+// UAX #15 quick check answering YES: no code point with NFC_Quick_Check No
+// or Maybe, and combining classes in canonical order. Such a text is NFC.
+bool IsNfcQuickYes(std::u32string_view text) {
+  const std::vector<uint64_t>* not_yes = nullptr;
+  const NfcBitmaps* maps = nullptr;
+  int last_class = 0;
+  for (uint32_t cp : text) {
+    if (cp < 0x300) {  // below U+0300: starters, NFC_QC Yes
+      last_class = 0;
+      continue;
+    }
+    if (cp >= 0x110000) return false;
+    if (not_yes == nullptr) {
+      not_yes = &NfcNotYesBitmap();
+      maps = &Bitmaps();
+    }
+    if (((*not_yes)[cp / 64] >> (cp % 64)) & 1) return false;
+    const int cls = FastClass(*maps, cp);
+    if (cls != 0 && last_class > cls) return false;
+    last_class = cls;
+  }
+  return true;
+}
+
+CodePoints NormalizeNfc(std::u32string_view text) {
+  if (IsNfcQuickYes(text)) return CodePoints(text);
+  return NfcFull(text);
 }
 
 std::u32string_view StripPython(std::u32string_view text) {
