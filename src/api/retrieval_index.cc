@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "api/vector_math.h"
+#include "core/arena.h"
 #include "api/zero_shot_classifier.h"
 
 namespace cliprt::api {
@@ -132,6 +133,7 @@ Status RetrievalIndex::Add(std::span<const uint64_t> ids, std::span<const float>
     sequence_.push_back(next_sequence_++);
     slot_of_[ids[i]] = static_cast<int64_t>(first + i);
   }
+  RowsChanged();
   return Status::Ok();
 }
 
@@ -151,6 +153,7 @@ Status RetrievalIndex::Remove(uint64_t id) {
   ids_.pop_back();
   sequence_.pop_back();
   rows_.resize(rows_.size() - static_cast<size_t>(dim));
+  RowsChanged();
   return Status::Ok();
 }
 
@@ -185,35 +188,56 @@ StatusOr<std::vector<std::vector<SearchHit>>> RetrievalIndex::Search(std::span<c
 
   std::vector<float> qn(queries.size());
   for (int64_t r = 0; r < rows; ++r) NormalizeRow(queries.data() + r * dim, dim, qn.data() + r * dim);
+  ASSIGN_OR_RETURN(const kernels::PackedGemmWeights* packed, PackedRows());
 
-  // Each chunk of entries keeps its own top-k per query; Better() is a total
-  // order (sequence numbers are unique), so merging the chunks gives the same
-  // list whatever the chunking — results do not depend on the thread count.
+  // Queries go through the GEMM in blocks (bounded score memory); each
+  // query's scores are independent of the block it is in (gemm.h contract).
+  const int64_t n = size();
+  const int64_t block = std::max<int64_t>(1, std::min<int64_t>(rows, (int64_t{16} << 20) / n));
+  std::vector<float> scores(static_cast<size_t>(std::min(block, rows) * n));
+  Arena arena;
   const int chunks = pool != nullptr ? pool->num_threads() : 1;
   std::vector<std::vector<TopK>> partial(static_cast<size_t>(chunks));
-  for (auto& p : partial) p.assign(static_cast<size_t>(rows), TopK(kk));
-  auto body = [&](int64_t begin, int64_t end, int thread_index) {
-    auto& mine = partial[static_cast<size_t>(thread_index)];
-    for (int64_t e = begin; e < end; ++e) {
-      const float* row = rows_.data() + e * dim;
-      for (int64_t q = 0; q < rows; ++q) {
-        mine[q].Push({DotF32(qn.data() + q * dim, row, dim), sequence_[e], e});
-      }
-    }
-  };
-  if (pool != nullptr) {
-    pool->ParallelFor(size(), body);
-  } else {
-    body(0, size(), 0);
-  }
   std::vector<Candidate> all;
-  for (int64_t q = 0; q < rows; ++q) {
-    all.clear();
-    for (const auto& p : partial) all.insert(all.end(), p[q].items().begin(), p[q].items().end());
-    std::sort(all.begin(), all.end(), Better);
-    for (int i = 0; i < kk; ++i) out[q].push_back({ids_[all[i].slot], all[i].score});
+  for (int64_t q0 = 0; q0 < rows; q0 += block) {
+    const int64_t mq = std::min(block, rows - q0);
+    arena.Reset();
+    RETURN_IF_ERROR(packed->Run(mq, qn.data() + q0 * dim, dim, scores.data(), n, kernels::GemmEpilogue(), pool,
+                                &arena));
+    // Each chunk of entries keeps its own top-k per query; Better() is a
+    // total order (sequence numbers are unique), so merging the chunks gives
+    // the same list whatever the chunking.
+    for (auto& p : partial) p.assign(static_cast<size_t>(mq), TopK(kk));
+    auto body = [&](int64_t begin, int64_t end, int thread_index) {
+      auto& mine = partial[static_cast<size_t>(thread_index)];
+      for (int64_t q = 0; q < mq; ++q) {
+        const float* s = scores.data() + q * n;
+        for (int64_t e = begin; e < end; ++e) mine[q].Push({s[e], sequence_[e], e});
+      }
+    };
+    if (pool != nullptr) {
+      pool->ParallelFor(n, body);
+    } else {
+      body(0, n, 0);
+    }
+    for (int64_t q = 0; q < mq; ++q) {
+      all.clear();
+      for (const auto& p : partial) all.insert(all.end(), p[q].items().begin(), p[q].items().end());
+      std::sort(all.begin(), all.end(), Better);
+      for (int i = 0; i < kk; ++i) out[q0 + q].push_back({ids_[all[i].slot], all[i].score});
+    }
   }
   return out;
+}
+
+StatusOr<const kernels::PackedGemmWeights*> RetrievalIndex::PackedRows() const {
+  std::lock_guard<std::mutex> lock(packed_->mutex);
+  if (!packed_->ready) {
+    ASSIGN_OR_RETURN(packed_->weights, kernels::PackedGemmWeights::Create(kernels::GemmPrecision::kF32, rows_.data(),
+                                                                          size(), identity_.dim, identity_.dim));
+    packed_->ready = true;
+  }
+  return &packed_->weights;
 }
 
 RetrievalInfo RetrievalIndex::Info(int k) const {

@@ -2,10 +2,13 @@
 //
 // Ids are uint64 chosen by the caller (map strings to ids outside; a uint64
 // key keeps entries fixed-size and the file format simple). Rows are stored
-// L2-normalized in one contiguous [entries, dim] float array, so a search is
-// one dot product per row; searches split rows over the ThreadPool with
-// fixed chunks and merge per-chunk top-k lists in a fixed order, so results
-// do not depend on the thread count.
+// L2-normalized in one contiguous [entries, dim] float array. A search scores
+// queries against every row with the library's packed GEMM (kernels/gemm.h;
+// the rows are packed once, lazily, after each change), then selects top-k
+// over fixed chunks of rows on the ThreadPool and merges the chunk lists in a
+// total order. A query's scores depend only on that query and the index —
+// not on the thread count or on the other queries in the batch — and may
+// differ in the last bits between ISA levels (provenance records the level).
 //
 // Ordering rule: higher score first; equal scores by insertion order (the
 // entry added earlier first). Insertion order is a per-entry sequence number
@@ -22,6 +25,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -32,6 +37,7 @@
 #include "api/results.h"
 #include "core/status.h"
 #include "core/thread_pool.h"
+#include "kernels/gemm.h"
 
 namespace cliprt::api {
 
@@ -108,6 +114,15 @@ class RetrievalIndex {
 
  private:
   RetrievalIndex() = default;
+  // The rows packed for the GEMM, packed on first use after a change.
+  StatusOr<const kernels::PackedGemmWeights*> PackedRows() const;
+  void RowsChanged() { packed_ = std::make_shared<PackedCache>(); }
+
+  struct PackedCache {
+    std::mutex mutex;
+    bool ready = false;
+    kernels::PackedGemmWeights weights;
+  };
 
   IndexIdentity identity_;
   std::vector<uint64_t> ids_;
@@ -115,6 +130,8 @@ class RetrievalIndex {
   std::vector<float> rows_;
   std::unordered_map<uint64_t, int64_t> slot_of_;
   uint64_t next_sequence_ = 0;
+  // Shared by copies until one of them changes (RowsChanged gives it a new one).
+  std::shared_ptr<PackedCache> packed_ = std::make_shared<PackedCache>();
 };
 
 }  // namespace cliprt::api
