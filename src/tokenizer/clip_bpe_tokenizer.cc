@@ -45,9 +45,7 @@ const char* CleaningDescription(TokenizerVariant v) {
 }  // namespace
 
 ClipBpeTokenizer::ClipBpeTokenizer(BpeVocabulary vocab, const TokenizerOptions& options)
-    : vocab_(std::move(vocab)), options_(options) {
-  cache_.reserve(kCacheMaxEntries);  // no rehashing while the cache fills
-}
+    : vocab_(std::move(vocab)), options_(options) {}
 
 StatusOr<std::unique_ptr<ClipBpeTokenizer>> ClipBpeTokenizer::Create(BpeVocabulary vocab,
                                                                     const TokenizerOptions& options) {
@@ -139,14 +137,11 @@ void ClipBpeTokenizer::EncodePiece(std::u32string_view piece, std::vector<int64_
       }
     }
   }
-  const bool cacheable = piece.size() <= kCacheMaxPieceChars;
+  const bool cacheable = piece.size() <= BpePieceCache::kMaxPieceChars;
+  const uint64_t hash = cacheable ? BpePieceCache::Hash(piece) : 0;
   if (cacheable) {
     std::lock_guard<std::mutex> lock(cache_mutex_);
-    auto it = cache_.find(piece);
-    if (it != cache_.end()) {
-      out->insert(out->end(), it->second.begin(), it->second.end());
-      return;
-    }
+    if (cache_.Lookup(piece, hash, out)) return;
   }
   std::string bytes = EncodeUtf8(piece);
   std::vector<int32_t> symbols = InitialBpeSymbols(vocab_, bytes, unknown_id_);
@@ -154,8 +149,10 @@ void ClipBpeTokenizer::EncodePiece(std::u32string_view piece, std::vector<int64_
   out->insert(out->end(), symbols.begin(), symbols.end());
   if (cacheable) {
     std::lock_guard<std::mutex> lock(cache_mutex_);
-    if (cache_.size() >= kCacheMaxEntries) cache_.clear();
-    cache_.emplace(std::u32string(piece), std::move(symbols));
+    // Another thread may have added it meanwhile; a duplicate entry is
+    // harmless (the first one wins lookups) but skip it anyway.
+    std::vector<int64_t> probe;
+    if (!cache_.Lookup(piece, hash, &probe)) cache_.Insert(piece, hash, symbols);
   }
 }
 

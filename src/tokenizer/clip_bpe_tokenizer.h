@@ -7,9 +7,9 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "tokenizer/bpe_piece_cache.h"
 #include "tokenizer/bpe_vocabulary.h"
 #include "tokenizer/clip_pretokenizer.h"
 #include "tokenizer/tokenizer.h"
@@ -41,24 +41,10 @@ class ClipBpeTokenizer final : public Tokenizer {
   std::vector<std::pair<CodePoints, int32_t>> special_ids_;
   int32_t bos_id_ = 0, eos_id_ = 0, unknown_id_ = 0;
 
-  // Bounded BPE cache: piece code points -> ids (the references cache
-  // without bound; cliprt clears the cache when it is full). Keyed by the
-  // code points with heterogeneous lookup, so a hit neither encodes the
-  // piece to UTF-8 nor builds a key string.
-  struct PieceHash {
-    using is_transparent = void;
-    // Pieces are short (a word): a multiply-xor per code point beats
-    // hashing their bytes with std::hash.
-    size_t operator()(std::u32string_view s) const noexcept {
-      uint64_t h = 0x9E3779B97F4A7C15ull ^ s.size();
-      for (char32_t c : s) h = (h ^ c) * 0xFF51AFD7ED558CCDull;
-      return static_cast<size_t>(h ^ (h >> 32));
-    }
-  };
+  // Bounded BPE cache (see bpe_piece_cache.h), shared by all threads.
   static constexpr size_t kCacheMaxEntries = 1 << 16;
-  static constexpr size_t kCacheMaxPieceChars = 128;
   mutable std::mutex cache_mutex_;
-  mutable std::unordered_map<std::u32string, std::vector<int32_t>, PieceHash, std::equal_to<>> cache_;
+  mutable BpePieceCache cache_{kCacheMaxEntries};
 };
 
 }  // namespace cliprt

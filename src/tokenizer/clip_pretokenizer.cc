@@ -50,7 +50,7 @@ constexpr std::u32string_view kContractions[] = {U"'s", U"'t", U"'re", U"'ve", U
 }  // namespace
 
 void ClipPretokenize(std::u32string_view text, const ClipPretokenizerSpec& spec,
-                     const std::function<void(size_t, size_t)>& emit) {
+                     FunctionRef<void(size_t, size_t)> emit) {
   const size_t n = text.size();
   const std::vector<uint8_t>& bmp = BmpClasses();
   size_t i = 0;

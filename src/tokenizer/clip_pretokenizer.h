@@ -4,10 +4,10 @@
 // matches wins; text matching none of them (whitespace) is dropped.
 #pragma once
 
-#include <functional>
 #include <string_view>
 #include <vector>
 
+#include "core/function_ref.h"
 #include "tokenizer/utf8.h"
 
 namespace cliprt {
@@ -23,6 +23,6 @@ struct ClipPretokenizerSpec {
 
 // Calls emit(begin, end) for each piece, as code point offsets into text.
 void ClipPretokenize(std::u32string_view text, const ClipPretokenizerSpec& spec,
-                     const std::function<void(size_t, size_t)>& emit);
+                     FunctionRef<void(size_t, size_t)> emit);
 
 }  // namespace cliprt

@@ -8,6 +8,7 @@
 
 #include "common/test_paths.h"
 #include "tokenizer/bpe_merge.h"
+#include "tokenizer/bpe_piece_cache.h"
 #include "tokenizer/bpe_vocabulary.h"
 #include "tokenizer/clip_bpe_tokenizer.h"
 #include "tokenizer/file_bytes.h"
@@ -255,6 +256,42 @@ TEST(Selection, ChooseTokenizerRecordsWhy) {
   EXPECT_NE((*tok)->info().selection_reason.find("clean=canonicalize"), std::string::npos);
   EXPECT_EQ(*ParseTokenizerVariant("hf_clip_fast"), TokenizerVariant::kHfClipFast);
   EXPECT_FALSE(ParseTokenizerVariant("clip").ok());
+}
+
+}  // namespace
+}  // namespace cliprt
+
+namespace cliprt {
+namespace {
+
+TEST(BpePieceCache, HitsMissesCollisionsAndBound) {
+  BpePieceCache cache(4);
+  std::vector<int64_t> out;
+  const std::u32string cat = U"cat", car = U"car";
+  EXPECT_FALSE(cache.Lookup(cat, BpePieceCache::Hash(cat), &out));
+  const int32_t cat_ids[] = {7, 8};
+  cache.Insert(cat, BpePieceCache::Hash(cat), cat_ids);
+  // Same hash, other piece: compared by content, not trusted by hash.
+  EXPECT_FALSE(cache.Lookup(car, BpePieceCache::Hash(cat), &out));
+  ASSERT_TRUE(cache.Lookup(cat, BpePieceCache::Hash(cat), &out));
+  EXPECT_EQ(out, (std::vector<int64_t>{7, 8}));
+  const int32_t car_ids[] = {9};
+  cache.Insert(car, BpePieceCache::Hash(cat), car_ids);  // forced collision
+  out.clear();
+  ASSERT_TRUE(cache.Lookup(car, BpePieceCache::Hash(cat), &out));
+  EXPECT_EQ(out, (std::vector<int64_t>{9}));
+  // Bounded: the fifth entry starts over.
+  for (char32_t c = U'a'; c < U'a' + 3; ++c) {
+    std::u32string p(1, c);
+    cache.Insert(p, BpePieceCache::Hash(p), car_ids);
+  }
+  EXPECT_EQ(cache.size(), 1u);
+  out.clear();
+  EXPECT_FALSE(cache.Lookup(cat, BpePieceCache::Hash(cat), &out));
+  // Long pieces are not cached.
+  std::u32string long_piece(BpePieceCache::kMaxPieceChars + 1, U'x');
+  cache.Insert(long_piece, BpePieceCache::Hash(long_piece), car_ids);
+  EXPECT_FALSE(cache.Lookup(long_piece, BpePieceCache::Hash(long_piece), &out));
 }
 
 }  // namespace
