@@ -119,6 +119,7 @@ def main():
     ap.add_argument("--warmup", type=int, default=30)
     ap.add_argument("--bench", type=int, default=0, help="time this many steps, save nothing")
     ap.add_argument("--ckpt", default="/tmp/demo_clip_ckpt.pt", help="periodic fp32 checkpoint")
+    ap.add_argument("--save-from", default="", help="only save the folder from a --ckpt file (interrupted run)")
     args = ap.parse_args()
 
     torch.set_num_threads(1)
@@ -133,6 +134,13 @@ def main():
     cfg = model_cfg(len(vocab))
     print(f"bpe: {len(merges)} merges, vocab {len(vocab)}", flush=True)
 
+    if args.save_from:
+        model = build_model(cfg)
+        ck = torch.load(args.save_from, weights_only=True)
+        model.load_state_dict(ck["model"])
+        save_folder(model.eval(), cfg, merges, args.out)
+        print(f"saved {args.out} from {args.save_from} (step {ck['step']})")
+        return
     tmpdir = tempfile.mkdtemp(prefix="demo_clip_")
     tok = make_tokenizer(merges, tmpdir)
     model = build_model(cfg)
@@ -149,6 +157,7 @@ def main():
     g = torch.Generator().manual_seed(SEED)
     order, epoch, tokens = None, -1, None
     model.train()
+    history = []
     t_train = time.time()
     for step in range(steps):
         if step // steps_per_epoch != epoch:
@@ -179,10 +188,21 @@ def main():
                   f"{el / (step + 1):.2f}s/step elapsed {el / 60:.1f}min", flush=True)
         if (step + 1) % 40 == 0 and not args.bench:
             torch.save({"step": step, "model": model.state_dict()}, args.ckpt)
+        if step % 40 == 0 or step == steps - 1:
+            history.append({"step": step, "loss": round(loss.item(), 4), "logit_scale": round(scale.item(), 3)})
     if args.bench:
         return
     model.eval()
     save_folder(model, cfg, merges, args.out)
+    import open_clip
+    info = {"script": "tools/train_demo_clip.py", "seed": SEED, "threads": 1, "train_images": args.train_images,
+            "steps": steps, "batch": args.batch, "lr": args.lr, "weight_decay": args.wd, "warmup": args.warmup,
+            "optimizer": "AdamW(betas=(0.9, 0.98), eps=1e-6), cosine schedule",
+            "loss": "CLIP symmetric cross-entropy, learnable logit_scale clamped to ln(100)",
+            "wall_minutes": round((time.time() - t0) / 60, 1),
+            "torch": torch.__version__, "open_clip_torch": open_clip.__version__, "history": history}
+    with open(os.path.join(args.out, "training.json"), "w") as f:
+        json.dump(info, f, indent=1)
     print(f"saved {args.out} after {(time.time() - t0) / 60:.1f} min", flush=True)
 
 

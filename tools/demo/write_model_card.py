@@ -30,6 +30,15 @@ def write(model_dir, results, samples, weights_sha256):
     weights = os.path.join(model_dir, "open_clip_model.safetensors")
     size = os.path.getsize(weights)
     held, seen = results["held_out_combinations"], results["seen_combinations_unseen_images"]
+    tpath = os.path.join(model_dir, "training.json")
+    tr = json.load(open(tpath)) if os.path.exists(tpath) else None
+    training = ("" if tr is None else
+                f"Training: {tr['steps']} steps of batch {tr['batch']} over {tr['train_images']} images (fresh "
+                f"caption phrasings every epoch), {tr['optimizer']}, lr {tr['lr']}, weight decay "
+                f"{tr['weight_decay']}, warmup {tr['warmup']}, {tr['loss']}; seed {tr['seed']}, "
+                f"{tr['threads']} CPU thread, {tr['wall_minutes']} min wall on the shared build machine; final "
+                f"batch loss {tr['history'][-1]['loss']}, logit scale {tr['history'][-1]['logit_scale']} "
+                f"(training.json).")
     acc_line = ", ".join(f"{k} {_pct(held[k])}" for k in held)
     preprocessing = (f"open_clip: {pp['interpolation']} resize of the shorter side to {v['image_size']}, center "
                      f"crop {v['image_size']}, mean ({', '.join(map(str, pp['mean']))}), "
@@ -109,6 +118,8 @@ phrasings ("a red circle on a blue background", "two small green squares.",
 **Held out:** the (colour, shape) pairs {", ".join(results['held_out_pairs'])}
 never occur in training; every shape and colour is held out exactly once.
 
+{training}
+
 ## Zero-shot accuracy
 
 open_clip `build_zero_shot_classifier` (templates averaged per label), the
@@ -124,7 +135,7 @@ predictions image by image (`tests/data/golden/demo_eval`, 24 held-out images).
 ## Reproduce
 
 ```
-python tools/train_demo_clip.py --out models/demo   # one CPU thread, ~45 min
+python tools/train_demo_clip.py --out models/demo   # one CPU thread
 python tools/demo/evaluate_demo.py                  # accuracies, card, manifest, fixtures
 ```
 
