@@ -57,14 +57,9 @@ CodePoints BasicClean(std::u32string_view text) {
   return CodePoints(stripped);
 }
 
-CodePoints CleanOpenAi(std::u32string_view text) {
-  CodePoints collapsed = CollapseRegexWhitespace(BasicClean(text));
-  return PythonLower(StripPython(collapsed));
-}
+CodePoints CleanOpenAi(std::u32string_view text) { return CollapseStripLower(BasicClean(text)); }
 
-CodePoints CleanOpenClipLower(std::u32string_view text) {
-  return PythonLower(JoinPythonSplit(BasicClean(text)));
-}
+CodePoints CleanOpenClipLower(std::u32string_view text) { return JoinSplitLower(BasicClean(text)); }
 
 CodePoints CleanOpenClipWhitespace(std::u32string_view text) {
   return JoinPythonSplit(BasicClean(text));
@@ -80,10 +75,7 @@ CodePoints CleanOpenClipCanonicalize(std::u32string_view text) {
   return JoinPythonSplit(t);
 }
 
-CodePoints CleanHfClipSlow(std::u32string_view text) {
-  CodePoints collapsed = CollapseRegexWhitespace(FixText(text));
-  return PythonLower(StripPython(collapsed));
-}
+CodePoints CleanHfClipSlow(std::u32string_view text) { return CollapseStripLower(FixText(text)); }
 
 namespace {
 // BasicTokenizer._is_chinese_char: the CJK ideograph blocks it pads with spaces.

@@ -314,6 +314,59 @@ const std::vector<uint64_t>& BmpRegexSpace() {
 
 }  // namespace
 
+namespace {
+
+// Lowercases into *out; false (out unspecified) at a capital sigma, whose
+// Final_Sigma context the caller's unfused path handles.
+inline bool AppendLowerNoSigma(uint32_t cp, CodePoints* out) {
+  if (cp < 0x80) {
+    out->push_back(cp - 'A' < 26u ? cp | 0x20 : cp);
+    return true;
+  }
+  if (cp == 0x3A3) return false;
+  AppendLower(cp, out);
+  return true;
+}
+
+}  // namespace
+
+CodePoints CollapseStripLower(std::u32string_view text) {
+  // Lowercasing never creates or removes whitespace, so collapsing, lowering
+  // and then stripping equals clip's collapse, strip, lower.
+  static const uint64_t* bmp_space = BmpRegexSpace().data();
+  CodePoints out;
+  out.reserve(text.size());
+  bool in_space = false;
+  for (uint32_t cp : text) {
+    if (cp < 0x10000 ? (bmp_space[cp / 64] >> (cp % 64) & 1) != 0 : unicode::IsRegexSpace(cp)) {
+      if (!in_space) out.push_back(' ');
+      in_space = true;
+      continue;
+    }
+    in_space = false;
+    if (!AppendLowerNoSigma(cp, &out)) return PythonLower(StripPython(CollapseRegexWhitespace(text)));
+  }
+  std::u32string_view stripped = StripPython(out);
+  if (stripped.size() == out.size()) return out;
+  return CodePoints(stripped);
+}
+
+CodePoints JoinSplitLower(std::u32string_view text) {
+  CodePoints out;
+  out.reserve(text.size());
+  bool pending_space = false;
+  for (uint32_t cp : text) {
+    if (unicode::IsPySpace(cp)) {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out.push_back(' ');
+    pending_space = false;
+    if (!AppendLowerNoSigma(cp, &out)) return PythonLower(JoinPythonSplit(text));
+  }
+  return out;
+}
+
 CodePoints CollapseRegexWhitespace(std::u32string_view text) {
   static const uint64_t* bmp_space = BmpRegexSpace().data();
   CodePoints out;

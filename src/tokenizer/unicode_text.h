@@ -26,4 +26,10 @@ CodePoints JoinPythonSplit(std::u32string_view text);
 // regex.sub(r'\s+', ' ', text) with the regex module's \s.
 CodePoints CollapseRegexWhitespace(std::u32string_view text);
 
+// Fused passes, same results: PythonLower(StripPython(CollapseRegexWhitespace(t)))
+// (clip's whitespace_clean(...).lower()) and PythonLower(JoinPythonSplit(t))
+// (open_clip's).
+CodePoints CollapseStripLower(std::u32string_view text);
+CodePoints JoinSplitLower(std::u32string_view text);
+
 }  // namespace cliprt

@@ -68,6 +68,22 @@ std::vector<io::JsonValue>* UnicodeCases::rows_ = nullptr;
 
 TEST_F(UnicodeCases, PythonLower) { Check("lower", [](const CodePoints& t) { return PythonLower(t); }); }
 TEST_F(UnicodeCases, Nfc) { Check("nfc", [](const CodePoints& t) { return NormalizeNfc(t); }); }
+
+// The fused clean passes equal the functions they fuse (each checked
+// against Python above), on the random strings and around capital sigma.
+TEST_F(UnicodeCases, FusedWhitespaceLowerEqualsUnfused) {
+  std::vector<CodePoints> texts;
+  for (const auto& row : *rows_) texts.push_back(Cps(row, "text"));
+  for (const char* s : {"  \xce\xa3\xce\x91\xce\xa3  \xce\xa3 ", "A\x1c B\x1f", "\x1c\x1cX\xc4\xb0 \t", ""}) {
+    texts.push_back(DecodeUtf8Lossy(s));
+  }
+  size_t bad = 0;
+  for (const CodePoints& t : texts) {
+    bad += CollapseStripLower(t) != PythonLower(StripPython(CollapseRegexWhitespace(t)));
+    bad += JoinSplitLower(t) != PythonLower(JoinPythonSplit(t));
+  }
+  EXPECT_EQ(bad, 0u);
+}
 TEST_F(UnicodeCases, PythonSplitJoin) { Check("split", [](const CodePoints& t) { return JoinPythonSplit(t); }); }
 TEST_F(UnicodeCases, FtfyFixText) { Check("ftfy", [](const CodePoints& t) { return FtfyFixText(t); }); }
 TEST_F(UnicodeCases, HtmlUnescape) { Check("unescape", [](const CodePoints& t) { return PythonHtmlUnescape(t); }); }
