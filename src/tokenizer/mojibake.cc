@@ -205,9 +205,15 @@ CodePoints DecodeInconsistentUtf8(std::u32string_view text, bool* any_match) {
 // Windows-1252 bytes Python's strict codec leaves undefined.
 bool Cp1252Undefined(uint32_t b) { return b == 0x81 || b == 0x8D || b == 0x8F || b == 0x90 || b == 0x9D; }
 
-// _fix_encoding_one_step_and_explain.
-CodePoints FixOneStep(std::u32string_view text) {
-  if (text.empty() || IsAscii(text) || !LooksLikeMojibake(text)) return CodePoints(text);
+// _fix_encoding_one_step_and_explain: true with the fixed text in *out when
+// the step changes the text, false (out untouched) when it leaves it as is.
+bool FixOneStep(std::u32string_view text, CodePoints* out_text) {
+  if (text.empty() || IsAscii(text) || !LooksLikeMojibake(text)) return false;
+  auto changed = [&](CodePoints candidate) {
+    if (std::u32string_view(candidate) == text) return false;
+    *out_text = std::move(candidate);
+    return true;
+  };
   static const size_t kLatin1 = CharmapIndex("latin-1");
   static const size_t kSloppy1252 = CharmapIndex("sloppy-windows-1252");
   static const size_t kMacRoman = CharmapIndex("macroman");
@@ -225,11 +231,11 @@ CodePoints FixOneStep(std::u32string_view text) {
       encoded = ReplaceLossySequences(encoded);
     }
     bool variants = encoded.find(0xED) != Bytes::npos || encoded.find(0xC0) != Bytes::npos;
-    if (DecodeBytes(encoded, variants, &fixed)) return fixed;
+    if (DecodeBytes(encoded, variants, &fixed)) return changed(std::move(fixed));
   }
   bool any = false;
   CodePoints inconsistent = DecodeInconsistentUtf8(text, &any);
-  if (any && inconsistent != text) return inconsistent;
+  if (any && inconsistent != text) return changed(std::move(inconsistent));
   if (latin1_possible) {
     // "latin-1" possible but never "windows-1252" (not in ftfy's list), so
     // ftfy tries latin-1 -> windows-1252 (strict).
@@ -244,12 +250,12 @@ CodePoints FixOneStep(std::u32string_view text) {
         out.push_back(c);
       }
     }
-    if (ok && out != text) return out;
+    if (ok && out != text) return changed(std::move(out));
   }
   for (uint32_t c : text) {
-    if (c >= 0x80 && c <= 0x9F) return FixC1Controls(text);
+    if (c >= 0x80 && c <= 0x9F) return changed(FixC1Controls(text));
   }
-  return CodePoints(text);
+  return false;
 }
 
 }  // namespace
@@ -268,20 +274,28 @@ CodePoints FixC1Controls(std::u32string_view text) {
   return out;
 }
 
-CodePoints FixMojibake(std::u32string_view text, bool* converged) {
-  CodePoints current(text);
+bool FixMojibakeIfChanged(std::u32string_view text, CodePoints* out, bool* converged) {
   if (converged != nullptr) *converged = false;
+  CodePoints current, next;
   // Each step either changes the text or ends the loop; bound the number of
   // layers so hostile input cannot loop (ftfy itself has no bound).
   for (int step = 0; step < 64; ++step) {
-    CodePoints next = FixOneStep(current);
-    if (next == current) {
+    if (!FixOneStep(step == 0 ? text : std::u32string_view(current), &next)) {
       if (converged != nullptr) *converged = true;  // a fixed point of FixOneStep
+      if (step == 0) return false;
       break;
     }
-    current = std::move(next);
+    current.swap(next);
   }
-  return current;
+  if (std::u32string_view(current) == text) return false;
+  *out = std::move(current);
+  return true;
+}
+
+CodePoints FixMojibake(std::u32string_view text, bool* converged) {
+  CodePoints out;
+  if (!FixMojibakeIfChanged(text, &out, converged)) return CodePoints(text);
+  return out;
 }
 
 }  // namespace cliprt

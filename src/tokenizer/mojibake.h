@@ -19,6 +19,9 @@ bool LooksLikeMojibake(std::u32string_view text);
 // point of the one-step fix (false only when the 64-layer bound stopped it),
 // so fixing it again would return it unchanged.
 CodePoints FixMojibake(std::u32string_view text, bool* converged = nullptr);
+// The same without copying an unchanged text: true with the result in *out
+// when it differs from `text`.
+bool FixMojibakeIfChanged(std::u32string_view text, CodePoints* out, bool* converged = nullptr);
 
 // ftfy.fixes.fix_c1_controls: U+0080..U+009F re-read as sloppy windows-1252.
 CodePoints FixC1Controls(std::u32string_view text);

@@ -168,14 +168,24 @@ CodePoints FixSegment(std::u32string_view segment, bool unescape_html) {
   // fix) and NFC. While no other step has changed the text since one of them
   // ran, the text is its fixed point and rerunning it cannot change it.
   bool mojibake_fixed_point = false, nfc_fixed_point = false;
+  CodePoints orig, next;
   for (int round = 0; round < 64; ++round) {  // ftfy loops until stable
-    CodePoints orig = text;
+    // The round's input, saved at its first change (a round that changes
+    // nothing needs no copy to tell).
+    bool round_changed = false;
+    auto replace_text = [&]() {
+      if (!round_changed) {
+        orig.swap(text);
+        round_changed = true;
+      }
+      text.swap(next);
+    };
     StepFlags f = Scan(text);
     auto apply = [&](bool needed, auto step) {
       if (!needed) return;
-      CodePoints next = step(text);
+      next = step(text);
       if (next != text) {
-        text = std::move(next);
+        replace_text();
         f = Scan(text);
         mojibake_fixed_point = nfc_fixed_point = false;
       }
@@ -183,9 +193,8 @@ CodePoints FixSegment(std::u32string_view segment, bool unescape_html) {
     apply(unescape_html && f.amp, [](const CodePoints& t) { return FtfyUnescapeHtml(t); });
     if (f.non_ascii && !mojibake_fixed_point) {
       bool converged = false;
-      CodePoints next = FixMojibake(text, &converged);
-      if (next != text) {
-        text = std::move(next);
+      if (FixMojibakeIfChanged(text, &next, &converged)) {
+        replace_text();
         f = Scan(text);
         nfc_fixed_point = false;
       }
@@ -205,15 +214,15 @@ CodePoints FixSegment(std::u32string_view segment, bool unescape_html) {
     apply(f.control, [](const CodePoints& t) { return RemoveControlChars(t); });
     if (!nfc_fixed_point) {
       if (!IsNfcQuickYes(text)) {
-        CodePoints next = NormalizeNfc(text);
+        next = NormalizeNfc(text);
         if (next != text) {
-          text = std::move(next);
+          replace_text();
           mojibake_fixed_point = false;
         }
       }
       nfc_fixed_point = true;
     }
-    if (text == orig) break;
+    if (!round_changed || text == orig) break;
   }
   return text;
 }
@@ -297,6 +306,7 @@ CodePoints FtfyFixText(std::u32string_view text) {
     if (end - pos > kMaxDecodeLength) end = pos + kMaxDecodeLength;
     std::u32string_view segment = text.substr(pos, end - pos);
     if (unescape_html && segment.find(U'<') != std::u32string_view::npos) unescape_html = false;
+    if (pos == 0 && end == text.size()) return FixSegment(segment, unescape_html);  // one segment: no copy
     out.append(FixSegment(segment, unescape_html));
     pos = end;
   }
