@@ -3,7 +3,14 @@
 // image tower, saved as an fp16 TorchScript archive, reference = clip.load
 // on the CPU in fp32), plus the tower's contracts: batch / thread-count
 // invariance, concurrent use, arena steady state, bad inputs, precisions.
+//
+// CLIPRT_RESNET_FIXTURE=<folder> runs the same tests on another fixture of
+// the same layout, e.g. a full-size RN50 / RN50x4 written by
+// `golden_resnet.py --arch RN50 --out <folder>` (the `large` tests).
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -20,6 +27,7 @@
 #include "image/preprocess.h"
 #include "io/canonical_weights.h"
 #include "io/checkpoint.h"
+#include "io/json.h"
 #include "io/npy.h"
 #include "model/modified_resnet_tower.h"
 #include "model/weight_reader.h"
@@ -28,12 +36,16 @@ namespace cliprt::model {
 namespace {
 
 const std::string& FixtureDir() {
-  static const std::string dir = cliprt::testing::TestDataDir() + "/golden/openai_rn_tiny/";
+  static const std::string dir = [] {
+    const char* env = std::getenv("CLIPRT_RESNET_FIXTURE");
+    return (env && *env) ? std::string(env) + "/" : cliprt::testing::TestDataDir() + "/golden/openai_rn_tiny/";
+  }();
   return dir;
 }
 
 // The checkpoint, its canonical weights and the fp32 tower, loaded once.
 struct Fixture {
+  io::JsonValue golden;  // golden.json
   io::Checkpoint checkpoint;
   io::CanonicalWeights weights;
   std::unique_ptr<VisionTower> tower;
@@ -42,6 +54,13 @@ struct Fixture {
 const Fixture& Loaded() {
   static Fixture* fixture = [] {
     auto* f = new Fixture;
+    std::ifstream file(FixtureDir() + "golden.json", std::ios::binary);
+    std::stringstream text;
+    text << file.rdbuf();
+    auto golden = io::ParseJson(text.str(), FixtureDir() + "golden.json");
+    EXPECT_TRUE(golden.ok()) << golden.status().ToString();
+    if (!golden.ok()) return f;
+    f->golden = std::move(golden).value();
     io::LoadOptions options;
     options.compute_sha256 = false;
     auto ck = io::LoadCheckpoint(FixtureDir() + "model.pt", options);
@@ -107,16 +126,28 @@ class ResNetGolden : public ::testing::Test {
 
 TEST_F(ResNetGolden, ConfigComesFromTheArchive) {
   const io::ModelConfig& c = Loaded().checkpoint.config;
+  const io::JsonValue* family = Loaded().golden.Find("family");
+  ASSERT_NE(family, nullptr);
+  EXPECT_EQ(family->string(), io::ArchFamilyName(c.family));
   EXPECT_EQ(c.family, io::ArchFamily::kOpenAiResNet);
-  EXPECT_EQ(c.vision.width, 6);
-  EXPECT_EQ(c.vision.heads, 3);
-  EXPECT_EQ(tower().image_size(), 224);
+  EXPECT_EQ(c.vision.heads, c.vision.width * 32 / 64);
+  EXPECT_EQ(tower().image_size(), pixels_.dim(2));
   EXPECT_EQ(tower().embed_dim(), expected_.dim(1));
-  EXPECT_EQ(pixels_.dim(2), 224);
-  EXPECT_EQ(tower().Describe(),
-            "modified_resnet width=6 layers=1,1,1,1 heads=3 image=224 attnpool=192 proj=192x64 precision=f32");
+  const io::JsonValue* name = Loaded().golden.Find("fixture");
+  if (name != nullptr && name->string() == "openai_rn_tiny") {
+    EXPECT_EQ(tower().Describe(),
+              "modified_resnet width=6 layers=1,1,1,1 heads=3 image=224 attnpool=192 proj=192x64 precision=f32");
+  }
 }
 
+bool FileExists(const std::string& path) { return std::ifstream(path).good(); }
+
+// Parity: max|ours − ref| <= 1e-5·max|ref| against clip's fp32 output. A
+// fixture may also carry the float64 result of the same weights
+// (image_embeds_f64.npy): deep random ResNets amplify rounding so much that
+// torch's own fp32 result misses float64 by more than 1e-5 (full-size
+// RN50 6e-6, RN50x4 3e-5); there ours must then be no further from float64
+// than torch's fp32 is (within 1.5x).
 TEST_F(ResNetGolden, ImageEmbeddingsMatchReference) {
   auto pool = ThreadPool::Create(2);
   ASSERT_TRUE(pool.ok());
@@ -124,13 +155,32 @@ TEST_F(ResNetGolden, ImageEmbeddingsMatchReference) {
   const size_t n = ours.size();
   ASSERT_EQ(static_cast<int64_t>(n), expected_.numel());
   const double rel = RelativeError(ours.data(), expected_.data_as<const float>(), n);
-  RecordProperty("max_rel_error_f32", std::to_string(rel));
   std::printf("fp32 image embeddings: max|ours-ref| / max|ref| = %.3g\n", rel);
-  EXPECT_LE(rel, 1e-5);
+  const bool committed = !std::getenv("CLIPRT_RESNET_FIXTURE");
+  if (committed) {
+    EXPECT_LE(rel, 1e-5) << "committed fixture: strict bound against clip fp32";
+  }
+  if (!FileExists(FixtureDir() + "image_embeds_f64.npy")) {
+    EXPECT_LE(rel, 1e-5);
+    return;
+  }
+  const Tensor f64 = Npy("image_embeds_f64.npy");
+  ASSERT_EQ(f64.numel(), static_cast<int64_t>(n));
+  auto exact = f64.ToContiguousF32();  // float64 → nearest float: error 6e-8 relative, far below the bounds
+  ASSERT_TRUE(exact.ok());
+  const double ours_vs_exact = RelativeError(ours.data(), exact->data_as<const float>(), n);
+  const double torch_vs_exact = RelativeError(expected_.data_as<const float>(), exact->data_as<const float>(), n);
+  std::printf("vs float64: ours %.3g, torch fp32 %.3g\n", ours_vs_exact, torch_vs_exact);
+  EXPECT_TRUE(rel <= 1e-5 || ours_vs_exact <= 1.5 * torch_vs_exact)
+      << "ours vs torch fp32 " << rel << ", ours vs float64 " << ours_vs_exact << ", torch fp32 vs float64 "
+      << torch_vs_exact;
 }
 
 TEST_F(ResNetGolden, EndToEndFromImageFiles) {
-  const std::vector<std::string> files = {"image/inputs/rgb_203x157.png", "image/inputs/rgb_90x300.png"};
+  std::vector<std::string> files;
+  const io::JsonValue* images = Loaded().golden.Find("images");
+  ASSERT_TRUE(images != nullptr && images->is_array());
+  for (const io::JsonValue& v : images->array()) files.push_back(v.string());
   ASSERT_EQ(static_cast<int64_t>(files.size()), batch_);
   const image::PreprocessConfig preset = image::OpenAIPreset(static_cast<int>(tower().image_size()));
   std::vector<float> ours_pixels(static_cast<size_t>(batch_ * image_floats()));
@@ -246,25 +296,53 @@ TEST_F(ResNetGolden, BadCallsAreErrors) {
   EXPECT_EQ(st.code(), StatusCode::kResourceExhausted) << st.ToString();
 }
 
-// Reduced precisions run the same tower; their error against the fp32
-// reference is measured and bounded (bf16: 8-bit mantissas on weights and
-// activations; int8: per-channel weights, per-row activations).
+// Smallest cosine similarity between matching rows of a and b ([rows, dim]).
+double MinCosine(const float* a, const float* b, int64_t rows, int64_t dim) {
+  double worst = 1.0;
+  for (int64_t r = 0; r < rows; ++r) {
+    double ab = 0, aa = 0, bb = 0;
+    for (int64_t i = 0; i < dim; ++i) {
+      const double x = a[r * dim + i], y = b[r * dim + i];
+      ab += x * y;
+      aa += x * x;
+      bb += y * y;
+    }
+    worst = std::min(worst, ab / std::sqrt(aa * bb));
+  }
+  return worst;
+}
+
+// Reduced precisions run the same tower; their distance from the fp32
+// reference is measured (max relative error, and the cosine similarity
+// retrieval depends on) and bounded: bf16 rounds weights and activations to
+// 8-bit mantissas, int8 quantizes weights per output channel and
+// activations per pixel row. The bounds hold for the committed fixture; a
+// full-size random RN50 amplifies them (bf16 9e-2, int8 3e-1 relative), so
+// there only the cosine is checked.
 TEST_F(ResNetGolden, ReducedPrecisionsStayCloseToReference) {
   struct Case {
     kernels::GemmPrecision precision;
-    double bound;
+    double max_rel;
+    double min_cosine;
   };
-  for (const Case& c : {Case{kernels::GemmPrecision::kBF16, 5e-2}, Case{kernels::GemmPrecision::kQS8, 1e-1}}) {
+  const bool committed = !std::getenv("CLIPRT_RESNET_FIXTURE");
+  const int64_t e = tower().embed_dim();
+  for (const Case& c : {Case{kernels::GemmPrecision::kBF16, 3e-2, 0.999},
+                        Case{kernels::GemmPrecision::kQS8, 1e-1, 0.99}}) {
     WeightReader reader(Loaded().weights);
     auto tower = CreateModifiedResNetTower(reader, Loaded().checkpoint.config, TowerOptions{c.precision});
     ASSERT_TRUE(tower.ok()) << tower.status().ToString();
     const std::vector<float> ours = Encode(**tower, pixels(), batch_, nullptr);
     const double rel = RelativeError(ours.data(), expected_.data_as<const float>(), ours.size());
-    std::printf("%s image embeddings: max|ours-ref| / max|ref| = %.3g\n", kernels::GemmPrecisionName(c.precision),
-                rel);
-    EXPECT_LE(rel, c.bound) << kernels::GemmPrecisionName(c.precision);
-    EXPECT_GT(rel, 0.0) << "reduced precision should not be bit-identical to fp32";
-    EXPECT_NE((*tower)->Describe().find(kernels::GemmPrecisionName(c.precision)), std::string::npos);
+    const double cosine = MinCosine(ours.data(), expected_.data_as<const float>(), batch_, e);
+    const char* name = kernels::GemmPrecisionName(c.precision);
+    std::printf("%s image embeddings: max|ours-ref| / max|ref| = %.3g, min cosine %.6f\n", name, rel, cosine);
+    if (committed) {
+      EXPECT_LE(rel, c.max_rel) << name;
+    }
+    EXPECT_GE(cosine, c.min_cosine) << name;
+    EXPECT_GT(rel, 0.0) << name << " should not be bit-identical to fp32";
+    EXPECT_NE((*tower)->Describe().find(name), std::string::npos);
   }
 }
 
@@ -301,8 +379,11 @@ TEST_F(ResNetGolden, WrongShapeIsNamed) {
 }
 
 TEST_F(ResNetGolden, UnreadVisualTensorIsUnsupported) {
-  // A block the config does not have, and a stray parameter.
-  for (const char* name : {"visual.layer1.1.conv1.weight", "visual.attnpool.ln.weight"}) {
+  // A block the config does not have, a stage, and a stray parameter.
+  const std::string extra_block =
+      "visual.layer1." + std::to_string(Loaded().checkpoint.config.vision.resnet_layers[0]) + ".conv1.weight";
+  for (const std::string& name : {extra_block, std::string("visual.layer5.0.conv1.weight"),
+                                  std::string("visual.attnpool.ln.weight")}) {
     io::CanonicalWeights w = Loaded().weights;
     auto extra = Tensor::Zeros(DType::kF32, Shape{4});
     ASSERT_TRUE(extra.ok());
@@ -332,7 +413,7 @@ TEST_F(ResNetGolden, InconsistentConfigIsAnError) {
   EXPECT_EQ(CreateModifiedResNetTower(reader, config, TowerOptions{}).status().code(),
             StatusCode::kInvalidArgument);
   config = Loaded().checkpoint.config;
-  config.vision.image_size = 288;  // attnpool positional embedding is for 7×7
+  config.vision.image_size += 32;  // the attnpool positional embedding is for one grid size
   Status st = CreateModifiedResNetTower(reader, config, TowerOptions{}).status();
   EXPECT_NE(st.message().find("visual.attnpool.positional_embedding"), std::string::npos) << st.ToString();
   config = Loaded().checkpoint.config;
