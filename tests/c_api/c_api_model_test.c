@@ -484,6 +484,33 @@ static void TestClassification(const cliprt_model* model, const cliprt_embedding
       cliprt_replay_report_free(diff);
       cliprt_classification_free(other);
     }
+    /* Replay: the model reloaded from the provenance, the files encoded and
+     * classified again, compared field by field. */
+    {
+      const char* saved = NULL;
+      cliprt_replay_report* replay = NULL;
+      cliprt_replay_report* bad = (cliprt_replay_report*)0x1;
+      cliprt_replay_params rp = cliprt_replay_default_params();
+      cliprt_replay_summary summary;
+      CHECK(rp.struct_size == sizeof(rp) && rp.model_path == NULL && rp.num_threads == 0);
+      rp.num_threads = 1; /* results do not depend on the thread count */
+      CHECK_OK(cliprt_classification_to_json(from_files, &saved));
+      CHECK_OK(cliprt_replay_run(saved, strlen(saved), image_paths, num_images, &rp, &replay));
+      if (replay != NULL) {
+        memset(&summary, 0, sizeof(summary));
+        summary.struct_size = sizeof(summary);
+        CHECK_OK(cliprt_replay_report_summary(replay, &summary));
+        CHECK(summary.substantively_identical == 1 && summary.values_differing == 0);
+        if (!summary.substantively_identical) fprintf(stderr, "replay: %s\n", summary.text);
+      }
+      CHECK_ERROR(cliprt_replay_run(saved, strlen(saved), NULL, 1, NULL, &bad), CLIPRT_INVALID_ARGUMENT,
+                  "inputs is NULL");
+      rp.num_threads = -3;
+      CHECK_ERROR(cliprt_replay_run(saved, strlen(saved), image_paths, num_images, &rp, &bad),
+                  CLIPRT_INVALID_ARGUMENT, "num_threads");
+      CHECK(bad == (cliprt_replay_report*)0x1);
+      cliprt_replay_report_free(replay);
+    }
     /* Bad classify params. */
     {
       cliprt_classification* r = (cliprt_classification*)0x1;

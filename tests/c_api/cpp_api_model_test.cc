@@ -43,22 +43,24 @@ std::string ReadText(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-// A float32 C-order .npy written by numpy (the fixture generator): shape and values.
+// A C-order .npy written by numpy (the fixture generator): shape and values.
+template <typename T>
 struct Npy {
   std::vector<int64_t> shape;
-  std::vector<float> values;
+  std::vector<T> values;
 };
 
-Npy ReadNpyF32(const std::string& path) {
+template <typename T>
+Npy<T> ReadNpy(const std::string& path, const char* descr) {
   const std::string bytes = ReadText(path);
-  Npy npy;
+  Npy<T> npy;
   if (bytes.size() < 10 || bytes.compare(0, 6, "\x93NUMPY") != 0) {
     ADD_FAILURE() << path << " is not a .npy file";
     return npy;
   }
   const size_t header_len = static_cast<uint8_t>(bytes[8]) | (static_cast<size_t>(static_cast<uint8_t>(bytes[9])) << 8);
   const std::string header = bytes.substr(10, header_len);
-  EXPECT_NE(header.find("'descr': '<f4'"), std::string::npos) << path;
+  EXPECT_NE(header.find(std::string("'descr': '") + descr + "'"), std::string::npos) << path;
   EXPECT_NE(header.find("'fortran_order': False"), std::string::npos) << path;
   const size_t open = header.find('(', header.find("'shape'"));
   const size_t close = header.find(')', open);
@@ -71,11 +73,14 @@ Npy ReadNpyF32(const std::string& path) {
     count *= npy.shape.back();
   }
   const size_t offset = 10 + header_len;
-  EXPECT_EQ(bytes.size() - offset, static_cast<size_t>(count) * 4) << path;
+  EXPECT_EQ(bytes.size() - offset, static_cast<size_t>(count) * sizeof(T)) << path;
   npy.values.resize(static_cast<size_t>(count));
-  std::memcpy(npy.values.data(), bytes.data() + offset, npy.values.size() * 4);
+  std::memcpy(npy.values.data(), bytes.data() + offset,
+              std::min(npy.values.size() * sizeof(T), bytes.size() - offset));
   return npy;
 }
+
+Npy<float> ReadNpyF32(const std::string& path) { return ReadNpy<float>(path, "<f4"); }
 
 void AppendUtf8(uint32_t cp, std::string* out) {
   if (cp < 0x80) {
@@ -179,7 +184,7 @@ TEST(CppModelApiTest, ImageEmbeddingsMatchTheReference) {
   EXPECT_EQ(info.family, "openai-vit");
   EXPECT_TRUE(info.has_vision);
   EXPECT_FALSE(info.has_text);
-  const Npy ref = ReadNpyF32(kFixture + "/image_embeds.npy");
+  const Npy<float> ref = ReadNpyF32(kFixture + "/image_embeds.npy");
   ASSERT_EQ(ref.shape, (std::vector<int64_t>{3, info.embed_dim}));
 
   const cliprt::Embeddings files = model.EncodeImageFiles(golden.images);
@@ -189,7 +194,7 @@ TEST(CppModelApiTest, ImageEmbeddingsMatchTheReference) {
   ExpectClose(files.values(), ref.values, "image files");
 
   // The reference's own pixels through EncodePixels.
-  const Npy pixels = ReadNpyF32(kFixture + "/pixels.npy");
+  const Npy<float> pixels = ReadNpyF32(kFixture + "/pixels.npy");
   ASSERT_EQ(pixels.shape, (std::vector<int64_t>{3, 3, info.image_size, info.image_size}));
   const cliprt::Embeddings from_pixels =
       model.EncodePixels(pixels.values, 3, static_cast<size_t>(info.image_size));
@@ -220,6 +225,23 @@ TEST(CppModelApiTest, TextEmbeddingsAndLogitsMatchTheReference) {
     for (size_t t = 0; t < 6; ++t) sum += sim.probabilities()[i * 6 + t];
     EXPECT_NEAR(sum, 1.0, 1e-5);
   }
+}
+
+// The encoders' inputs through the API: token ids and pixels exactly as the
+// reference fed its towers.
+TEST(CppModelApiTest, TokenIdsAndPixelsAreTheReferenceInputs) {
+  REQUIRE_VOCAB(vocab);
+  const Golden golden = ReadGolden();
+  const cliprt::Model model = LoadFixture(vocab);
+  const cliprt::TokenIds ids = cliprt::Tokenize(model, golden.texts);
+  const Npy<int64_t> ref_ids = ReadNpy<int64_t>(kFixture + "/token_ids.npy", "<i8");
+  ASSERT_EQ(ref_ids.shape, (std::vector<int64_t>{static_cast<int64_t>(ids.rows), static_cast<int64_t>(ids.cols)}));
+  EXPECT_EQ(ids.ids, ref_ids.values);
+  ASSERT_EQ(ids.dropped.size(), 6u);
+  EXPECT_GT(ids.dropped[4], 0);  // the fixture's long caption is truncated
+  EXPECT_EQ(ids.dropped[0], 0);
+  const std::vector<float> pixels = cliprt::PreprocessImageFiles(model, golden.images);
+  EXPECT_TRUE(SameBits(pixels, ReadNpyF32(kFixture + "/pixels.npy").values));
 }
 
 TEST(CppModelApiTest, ErrorsAreExceptionsWithStatusAndMessage) {
