@@ -268,7 +268,7 @@ cliprt_status cliprt_classification_prompt_sensitivity(const cliprt_classificati
     out.top_class_prob_max = s.top_class_prob_max;
     out.spread = s.spread;
     out.distinct_top1 = s.distinct_top1;
-    *sensitivity_out = out;
+    cliprt::c_api::CopyOut(out, sensitivity_out);
     return Status::Ok();
   });
 }

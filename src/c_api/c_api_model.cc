@@ -125,7 +125,7 @@ cliprt_status cliprt_model_info_get(const cliprt_model* model, cliprt_model_info
     info.precision = model->precision.c_str();
     info.score_rule = model->score_rule.c_str();
     info.architecture = model->architecture.c_str();
-    *info_out = info;
+    cliprt::c_api::CopyOut(info, info_out);
     return Status::Ok();
   });
 }

@@ -126,7 +126,7 @@ cliprt_status cliprt_replay_report_summary(const cliprt_replay_report* report, c
     s.max_abs_diff = r.values.max_abs_diff;
     s.max_abs_saved = r.values.max_abs_saved;
     s.text = report->text.c_str();
-    *summary_out = s;
+    cliprt::c_api::CopyOut(s, summary_out);
     return Status::Ok();
   });
 }
@@ -147,7 +147,7 @@ cliprt_status cliprt_replay_report_difference(const cliprt_replay_report* report
     out.saved = d.saved.c_str();
     out.recomputed = d.recomputed.c_str();
     out.substantive = d.substantive ? 1 : 0;
-    *difference_out = out;
+    cliprt::c_api::CopyOut(out, difference_out);
     return Status::Ok();
   });
 }

@@ -61,17 +61,28 @@ Status ReadParams(const T* in, const char* name, T* out) {
   return Status::Ok();
 }
 
-// The caller-allocated out struct *out (a version of T) must be at least as
-// large as this build's; the library fills it whole.
+// A caller-allocated out struct *out (some version of T): its struct_size
+// must cover at least the first version of the struct (`first_version_size`,
+// today sizeof(T)); the library then writes only the bytes the caller's
+// version holds (CopyOut), so a program built against an older header keeps
+// working when fields are appended.
 template <typename T>
-Status CheckOutStructSize(const T* out, const char* name) {
+Status CheckOutStructSize(const T* out, const char* name, size_t first_version_size = sizeof(T)) {
   RETURN_IF_ERROR(RequireNonNull(out, name));
-  if (out->struct_size < sizeof(T)) {
-    return InvalidArgumentError(std::string(name) + "->struct_size is " +
-                                std::to_string(out->struct_size) + ", expected at least " +
-                                std::to_string(sizeof(T)));
+  if (out->struct_size < first_version_size) {
+    return InvalidArgumentError(std::string(name) + "->struct_size is " + std::to_string(out->struct_size) +
+                                ", expected at least " + std::to_string(first_version_size) +
+                                " (set it to sizeof the struct)");
   }
   return Status::Ok();
+}
+
+template <typename T>
+void CopyOut(const T& value, T* out) {
+  const uint32_t caller_size = out->struct_size;
+  const size_t n = caller_size < sizeof(T) ? caller_size : sizeof(T);
+  std::memcpy(static_cast<void*>(out), static_cast<const void*>(&value), n);
+  out->struct_size = caller_size;
 }
 
 // A string computed on first use and then kept: results hand out
