@@ -1,5 +1,7 @@
 #include "tokenizer/clip_bpe_tokenizer.h"
 
+#include <algorithm>
+
 #include "tokenizer/bpe_merge.h"
 #include "tokenizer/text_cleaning.h"
 #include "tokenizer/unicode_tables.h"
@@ -202,6 +204,8 @@ StatusOr<std::vector<int64_t>> ClipBpeTokenizer::EncodeUnpadded(std::string_view
   size_t replaced = DecodeUtf8Lossy(text, &cps);
   if (invalid_utf8_replaced != nullptr) *invalid_utf8_replaced = static_cast<int64_t>(replaced);
   std::vector<int64_t> ids;
+  // Roughly one id per code point at most for ordinary text: no regrowth.
+  ids.reserve(std::min<size_t>(cps.size(), size_t{1} << 16) + 2);
   ids.push_back(bos_id_);
   switch (options_.variant) {
     case TokenizerVariant::kOpenAiClip:

@@ -44,25 +44,43 @@ bool IsAsciiPunctuation(uint32_t c) {
          (c >= 0x7B && c <= 0x7E);
 }
 
-CodePoints BasicClean(std::u32string_view text) {
-  if (FtfyInvariant(text)) return CodePoints(StripPython(text));
-  CodePoints fixed = FtfyFixText(text);
+namespace {
+
+// basic_clean as a view: into `text` when ftfy and html.unescape provably
+// change nothing (no copy), else into *storage.
+std::u32string_view BasicCleanView(std::u32string_view text, CodePoints* storage) {
+  if (FtfyInvariant(text)) return StripPython(text);
+  *storage = FtfyFixText(text);
   // html.unescape of a text without '&' is the text: skip the copies.
-  if (fixed.find(U'&') != CodePoints::npos) {
-    fixed = PythonHtmlUnescape(fixed);
-    if (fixed.find(U'&') != CodePoints::npos) fixed = PythonHtmlUnescape(fixed);
+  if (storage->find(U'&') != CodePoints::npos) {
+    *storage = PythonHtmlUnescape(*storage);
+    if (storage->find(U'&') != CodePoints::npos) *storage = PythonHtmlUnescape(*storage);
   }
-  std::u32string_view stripped = StripPython(fixed);
-  if (stripped.size() == fixed.size()) return fixed;
-  return CodePoints(stripped);
+  return StripPython(*storage);
 }
 
-CodePoints CleanOpenAi(std::u32string_view text) { return CollapseStripLower(BasicClean(text)); }
+}  // namespace
 
-CodePoints CleanOpenClipLower(std::u32string_view text) { return JoinSplitLower(BasicClean(text)); }
+CodePoints BasicClean(std::u32string_view text) {
+  CodePoints storage;
+  std::u32string_view cleaned = BasicCleanView(text, &storage);
+  if (cleaned.size() == storage.size()) return storage;  // the whole storage (or both empty)
+  return CodePoints(cleaned);
+}
+
+CodePoints CleanOpenAi(std::u32string_view text) {
+  CodePoints storage;
+  return CollapseStripLower(BasicCleanView(text, &storage));
+}
+
+CodePoints CleanOpenClipLower(std::u32string_view text) {
+  CodePoints storage;
+  return JoinSplitLower(BasicCleanView(text, &storage));
+}
 
 CodePoints CleanOpenClipWhitespace(std::u32string_view text) {
-  return JoinPythonSplit(BasicClean(text));
+  CodePoints storage;
+  return JoinPythonSplit(BasicCleanView(text, &storage));
 }
 
 CodePoints CleanOpenClipCanonicalize(std::u32string_view text) {
