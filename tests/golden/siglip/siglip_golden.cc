@@ -46,8 +46,12 @@ StatusOr<std::unique_ptr<model::TextTower>> SiglipGolden::Text(kernels::GemmPrec
 }
 
 StatusOr<std::unique_ptr<SiglipGolden>> LoadSiglipGolden(const std::string& fixture) {
+  return LoadSiglipGoldenDir(TestDataDir() + "/golden/" + fixture);
+}
+
+StatusOr<std::unique_ptr<SiglipGolden>> LoadSiglipGoldenDir(const std::string& dir) {
   auto g = std::make_unique<SiglipGolden>();
-  g->dir = TestDataDir() + "/golden/" + fixture;
+  g->dir = dir;
   std::ifstream in(g->dir + "/golden.json");
   if (!in) return NotFoundError("cannot open " + g->dir + "/golden.json");
   std::stringstream text;

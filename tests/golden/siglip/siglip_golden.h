@@ -39,7 +39,9 @@ struct SiglipGolden {
       kernels::GemmPrecision precision = kernels::GemmPrecision::kF32) const;
 };
 
+// tests/data/golden/<fixture>, or any folder with the same layout.
 StatusOr<std::unique_ptr<SiglipGolden>> LoadSiglipGolden(const std::string& fixture);
+StatusOr<std::unique_ptr<SiglipGolden>> LoadSiglipGoldenDir(const std::string& dir);
 
 // max|a − b| / max|ref| over n floats (a, b with row strides lda, ldb; rows × cols).
 double MaxRelativeError(const float* a, int64_t lda, const float* ref, int64_t ldr, int64_t rows, int64_t cols);
