@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/test_paths.h"
@@ -110,6 +111,27 @@ TEST_P(LargeSiglip, ParityWithReference) {
   std::printf("  2 threads: images x%lld %.3f s (reference %.3f s), texts x%lld %.3f s (reference %.3f s)\n",
               static_cast<long long>(n), ours_img, Seconds(f, "encode_image"), static_cast<long long>(t), ours_txt,
               Seconds(f, "encode_text"));
+
+  // Reduced precision at full size vs our fp32 (same bounds as the small
+  // fixtures' test; the measured values are printed for docs and reports).
+  ASSERT_TRUE((*vision)->Encode(f.pixels.data_as<float>(), n, img.data(), e, ctx).ok());
+  ASSERT_TRUE((*text)->Encode(f.token_ids.data_as<int64_t>(), t, txt.data(), e, ctx).ok());
+  arena.Reset();
+  for (auto [precision, bound] : {std::pair{kernels::GemmPrecision::kBF16, 3e-2},
+                                  std::pair{kernels::GemmPrecision::kQS8, 8e-2}}) {
+    auto lv = f.Vision(precision);
+    auto lt = f.Text(precision);
+    ASSERT_TRUE(lv.ok() && lt.ok());
+    std::vector<float> li(img.size()), ltx(txt.size());
+    ASSERT_TRUE((*lv)->Encode(f.pixels.data_as<float>(), n, li.data(), e, ctx).ok());
+    ASSERT_TRUE((*lt)->Encode(f.token_ids.data_as<int64_t>(), t, ltx.data(), e, ctx).ok());
+    arena.Reset();
+    const double rv = MaxRelativeError(li.data(), e, img.data(), e, n, e);
+    const double rt = MaxRelativeError(ltx.data(), e, txt.data(), e, t, e);
+    std::printf("  %s vs fp32: image %.3g, text %.3g\n", kernels::GemmPrecisionName(precision), rv, rt);
+    EXPECT_LE(rv, bound);
+    EXPECT_LE(rt, bound);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Full, LargeSiglip,
