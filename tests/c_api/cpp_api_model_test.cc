@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -145,8 +146,8 @@ struct Golden {
   std::vector<std::string> texts;
 };
 
-Golden ReadGolden() {
-  const std::string json = ReadText(kFixture + "/golden.json");
+Golden ReadGolden(const std::string& fixture = kFixture) {
+  const std::string json = ReadText(fixture + "/golden.json");
   Golden g;
   for (const std::string& rel : JsonStringArray(json, "images")) g.images.push_back(kData + "/" + rel);
   g.texts = JsonStringArray(json, "texts");
@@ -242,6 +243,50 @@ TEST(CppModelApiTest, TokenIdsAndPixelsAreTheReferenceInputs) {
   EXPECT_EQ(ids.dropped[0], 0);
   const std::vector<float> pixels = cliprt::PreprocessImageFiles(model, golden.images);
   EXPECT_TRUE(SameBits(pixels, ReadNpyF32(kFixture + "/pixels.npy").values));
+}
+
+// SigLIP scoring through the API: sigmoid(scale * cos + bias). The fixture's
+// text side needs a 32,000-piece SentencePiece model that is not committed,
+// so its reference text embeddings enter as a saved embeddings document
+// carrying this model's provenance (as a caller restoring saved embeddings
+// would), and the image side is encoded from the files.
+TEST(CppModelApiTest, SiglipSigmoidSimilarityMatchesTheReference) {
+  const std::string fixture = kData + "/golden/hf_siglip";
+  const Golden golden = ReadGolden(fixture);
+  cliprt::ModelOptions options;
+  options.towers = CLIPRT_TOWERS_VISION;
+  options.threads = 2;
+  const cliprt::Model model = cliprt::Model::Load(fixture + "/model", options);
+  const cliprt::ModelInfo info = model.info();
+  EXPECT_EQ(info.family, "hf-siglip");
+  EXPECT_EQ(info.score_rule, "sigmoid");
+  ASSERT_TRUE(info.logit_bias.has_value());
+
+  const cliprt::Embeddings images = model.EncodeImageFiles(golden.images);
+  ExpectClose(images.values(), ReadNpyF32(fixture + "/image_embeds.npy").values, "SigLIP image embeddings");
+
+  const Npy<float> text_ref = ReadNpyF32(fixture + "/text_embeds.npy");
+  ASSERT_EQ(text_ref.shape.size(), 2u);
+  std::string doc = "{\"schema_version\": 1, \"kind\": \"embedding\", \"modality\": \"text\", \"rows\": " +
+                    std::to_string(text_ref.shape[0]) + ", \"dim\": " + std::to_string(text_ref.shape[1]) +
+                    ", \"normalized\": false, \"values\": [";
+  for (size_t i = 0; i < text_ref.values.size(); ++i) {
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "%s%.9g", i ? ", " : "", text_ref.values[i]);
+    doc += buf;
+  }
+  doc += "], \"provenance\": " + std::string(images.provenance_json()) + "}";
+  const cliprt::Embeddings texts = cliprt::Embeddings::FromJson(doc);
+  EXPECT_TRUE(SameBits(texts.values(), text_ref.values));
+
+  const cliprt::Similarity sim = model.Similarity(images, texts);
+  const std::vector<float> logits_ref = ReadNpyF32(fixture + "/logits_per_image.npy").values;
+  ExpectClose(sim.logits(), logits_ref, "SigLIP logits_per_image");
+  for (size_t i = 0; i < logits_ref.size(); ++i) {
+    const double p = 1.0 / (1.0 + std::exp(-static_cast<double>(sim.logits()[i])));
+    EXPECT_NEAR(sim.probabilities()[i], p, 1e-6) << i;
+  }
+  EXPECT_NE(std::string(sim.provenance_json()).find("sigmoid"), std::string::npos);
 }
 
 TEST(CppModelApiTest, ErrorsAreExceptionsWithStatusAndMessage) {
