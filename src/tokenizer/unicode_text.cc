@@ -316,16 +316,47 @@ const std::vector<uint64_t>& BmpRegexSpace() {
 
 namespace {
 
-// Lowercases into *out; false (out unspecified) at a capital sigma, whose
-// Final_Sigma context the caller's unfused path handles.
-inline bool AppendLowerNoSigma(uint32_t cp, CodePoints* out) {
+// CPython's Final_Sigma test for text[i] as it would stand in the
+// whitespace-collapsed and stripped text: every run of is_space characters
+// there is one ' ' (neither cased nor case-ignorable) or, at either end,
+// nothing - and reaching an end reads as "not cased" just like a ' '.
+template <typename IsSpace>
+bool IsFinalSigmaCollapsed(std::u32string_view text, size_t i, IsSpace is_space) {
+  size_t j = i;
+  bool before_cased = false;
+  while (j > 0) {
+    const uint32_t c = text[--j];
+    if (is_space(c)) break;
+    if (!IsCaseIgnorable(c)) {
+      before_cased = IsCased(c);
+      break;
+    }
+  }
+  if (!before_cased) return false;
+  for (size_t k = i + 1; k < text.size(); ++k) {
+    const uint32_t c = text[k];
+    if (is_space(c)) return true;
+    if (!IsCaseIgnorable(c)) return !IsCased(c);
+  }
+  return true;
+}
+
+// str.lower() of text[i] into *out, Final_Sigma judged on the collapsed text.
+template <typename IsSpace>
+inline void AppendLowerCollapsed(std::u32string_view text, size_t i, IsSpace is_space, CodePoints* out) {
+  const uint32_t cp = text[i];
   if (cp < 0x80) {
     out->push_back(cp - 'A' < 26u ? cp | 0x20 : cp);
-    return true;
+  } else if (cp == 0x3A3) {
+    out->push_back(IsFinalSigmaCollapsed(text, i, is_space) ? 0x3C2 : 0x3C3);
+  } else {
+    AppendLower(cp, out);
   }
-  if (cp == 0x3A3) return false;
-  AppendLower(cp, out);
-  return true;
+}
+
+inline bool IsRegexSpaceFast(uint32_t cp) {
+  static const uint64_t* bmp_space = BmpRegexSpace().data();
+  return cp < 0x10000 ? (bmp_space[cp / 64] >> (cp % 64) & 1) != 0 : unicode::IsRegexSpace(cp);
 }
 
 }  // namespace
@@ -333,18 +364,17 @@ inline bool AppendLowerNoSigma(uint32_t cp, CodePoints* out) {
 CodePoints CollapseStripLower(std::u32string_view text) {
   // Lowercasing never creates or removes whitespace, so collapsing, lowering
   // and then stripping equals clip's collapse, strip, lower.
-  static const uint64_t* bmp_space = BmpRegexSpace().data();
   CodePoints out;
   out.reserve(text.size());
   bool in_space = false;
-  for (uint32_t cp : text) {
-    if (cp < 0x10000 ? (bmp_space[cp / 64] >> (cp % 64) & 1) != 0 : unicode::IsRegexSpace(cp)) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (IsRegexSpaceFast(text[i])) {
       if (!in_space) out.push_back(' ');
       in_space = true;
       continue;
     }
     in_space = false;
-    if (!AppendLowerNoSigma(cp, &out)) return PythonLower(StripPython(CollapseRegexWhitespace(text)));
+    AppendLowerCollapsed(text, i, IsRegexSpaceFast, &out);
   }
   std::u32string_view stripped = StripPython(out);
   if (stripped.size() == out.size()) return out;
@@ -355,14 +385,14 @@ CodePoints JoinSplitLower(std::u32string_view text) {
   CodePoints out;
   out.reserve(text.size());
   bool pending_space = false;
-  for (uint32_t cp : text) {
-    if (unicode::IsPySpace(cp)) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (unicode::IsPySpace(text[i])) {
       pending_space = !out.empty();
       continue;
     }
     if (pending_space) out.push_back(' ');
     pending_space = false;
-    if (!AppendLowerNoSigma(cp, &out)) return PythonLower(JoinPythonSplit(text));
+    AppendLowerCollapsed(text, i, unicode::IsPySpace, &out);
   }
   return out;
 }

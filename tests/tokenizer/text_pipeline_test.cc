@@ -74,7 +74,10 @@ TEST_F(UnicodeCases, Nfc) { Check("nfc", [](const CodePoints& t) { return Normal
 TEST_F(UnicodeCases, FusedWhitespaceLowerEqualsUnfused) {
   std::vector<CodePoints> texts;
   for (const auto& row : *rows_) texts.push_back(Cps(row, "text"));
-  for (const char* s : {"  \xce\xa3\xce\x91\xce\xa3  \xce\xa3 ", "A\x1c B\x1f", "\x1c\x1cX\xc4\xb0 \t", ""}) {
+  for (const char* s : {"  \xce\xa3\xce\x91\xce\xa3  \xce\xa3 ", "A\x1c B\x1f", "\x1c\x1cX\xc4\xb0 \t", "",
+                        "\xce\xa3", "A\xce\xa3", "A'\xce\xa3", "A\xce\xa3'", "A\xce\xa3'" "b", "A\xcc\x81\xce\xa3 B",
+                        " A\xce\xa3 ", "A\xce\xa3\x1c", "\x1c" "A\xce\xa3", "A\xce\xa3\x1c\x1c", "A \xce\xa3",
+                        "A\xc2\xa0\xce\xa3", "A\xce\xa3\xe2\x80\xa8" "b", "'\xce\xa3" "A\xce\xa3'"}) {
     texts.push_back(DecodeUtf8Lossy(s));
   }
   size_t bad = 0;
