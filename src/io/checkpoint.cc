@@ -6,6 +6,7 @@
 #include <set>
 #include <thread>
 
+#include "core/log.h"
 #include "io/mapped_file.h"
 #include "io/safetensors.h"
 #include "io/sha256.h"
@@ -171,6 +172,16 @@ Status CheckShardName(const std::string& name, const std::string& index) {
 }
 
 }  // namespace
+
+// The manifests shipped with cliprt: installed under <prefix>/share/cliprt,
+// else (running from a build tree) the source tree's models/manifests.
+static std::string BuiltinManifestDir() {
+  for (const char* dir : {CLIPRT_INSTALLED_MANIFEST_DIR, CLIPRT_SOURCE_MANIFEST_DIR}) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(dir, ec)) return dir;
+  }
+  return "";
+}
 
 StatusOr<Checkpoint> LoadCheckpoint(const std::string& path, const LoadOptions& options) {
   Checkpoint ck;
@@ -360,8 +371,18 @@ StatusOr<Checkpoint> LoadCheckpoint(const std::string& path, const LoadOptions& 
   if (manifest_dir.empty()) {
     if (const char* env = std::getenv("CLIPRT_MANIFEST_DIR")) manifest_dir = env;
   }
+  const bool builtin_manifests = manifest_dir.empty();
+  if (builtin_manifests) manifest_dir = BuiltinManifestDir();
   if (!manifest_dir.empty() && options.compute_sha256) {
-    ASSIGN_OR_RETURN(std::vector<Manifest> manifests, LoadManifests(manifest_dir));
+    auto loaded = LoadManifests(manifest_dir);
+    if (!loaded.ok() && builtin_manifests) {
+      // A damaged shipped manifest must not stop every checkpoint from
+      // loading: warn and match nothing. A directory the caller named is
+      // their input, and its errors are errors.
+      Log(LogLevel::kWarning, "shipped manifests not used: " + loaded.status().ToString());
+      loaded = std::vector<Manifest>();
+    }
+    ASSIGN_OR_RETURN(std::vector<Manifest> manifests, std::move(loaded));
     for (const FileIdentity& f : ck.files) {
       if (f.format == "json") continue;
       if (const Manifest* m = FindManifestBySha256(manifests, f.sha256)) {

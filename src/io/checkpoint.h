@@ -48,7 +48,9 @@ struct LoadOptions {
   // when > 1, else inline after parsing).
   int threads = 2;
   bool compute_sha256 = true;
-  // Directory of manifests; empty → $CLIPRT_MANIFEST_DIR; none → no matching.
+  // Directory of manifests; empty → $CLIPRT_MANIFEST_DIR, else the manifests
+  // shipped with cliprt (<prefix>/share/cliprt/manifests when installed, the
+  // source tree's models/manifests in a build tree).
   std::string manifest_dir;
   // false: load tensors and identity only (no model config), e.g. for tools
   // that inspect arbitrary state dicts.

@@ -26,3 +26,7 @@ install(FILES ${PROJECT_BINARY_DIR}/cliprtConfig.cmake ${PROJECT_BINARY_DIR}/cli
 file(RELATIVE_PATH CLIPRT_PC_TO_PREFIX "/p/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/p")
 configure_file(tools/cmake/cliprt.pc.in ${PROJECT_BINARY_DIR}/cliprt.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/cliprt.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+
+# Known-checkpoint manifests and prompt template sets (data the library and
+# the CLI read at run time).
+install(DIRECTORY models/manifests models/templates DESTINATION ${CMAKE_INSTALL_DATADIR}/cliprt)
