@@ -1,5 +1,8 @@
 #include "tokenizer/utf8.h"
 
+#include <cstdint>
+#include <cstring>
+
 namespace cliprt {
 namespace {
 
@@ -42,7 +45,18 @@ size_t DecodeUtf8Lossy(std::string_view bytes, CodePoints* out) {
   out->resize(start + bytes.size());
   char32_t* p = out->data() + start;
   size_t i = 0;
-  while (i < bytes.size()) {
+  const size_t n = bytes.size();
+  while (i < n) {
+    // ASCII in blocks of 8 bytes (the common case of captions).
+    while (i + 8 <= n) {
+      uint64_t block;
+      std::memcpy(&block, bytes.data() + i, 8);
+      if ((block & 0x8080808080808080ull) != 0) break;
+      for (int k = 0; k < 8; ++k) p[k] = static_cast<unsigned char>(bytes[i + static_cast<size_t>(k)]);
+      p += 8;
+      i += 8;
+    }
+    if (i >= n) break;
     const unsigned char b = static_cast<unsigned char>(bytes[i]);
     if (b < 0x80) {
       *p++ = b;
