@@ -92,6 +92,22 @@ TEST_P(LargeClipVitB32, ParityWithReference) {
   MaxDiff dl = Compare(logits.data(), f.logits_per_image.data_as<float>(), n * t);
   EXPECT_LE(dl.max_abs_diff, kParityBound * dl.max_abs_ref);
 
+  // Reduced precisions at full size: printed for the record, loose sanity bound.
+  for (kernels::GemmPrecision p : {kernels::GemmPrecision::kBF16, kernels::GemmPrecision::kQS8}) {
+    auto v = f.Vision(p);
+    auto tt = f.Text(p);
+    ASSERT_TRUE(v.ok() && tt.ok());
+    auto img_p = EncodeImages(**v, f.pixels.data_as<float>(), n, pool->get());
+    auto txt_p = EncodeTexts(**tt, f.token_ids.data_as<int64_t>(), t, pool->get());
+    ASSERT_TRUE(img_p.ok() && txt_p.ok());
+    MaxDiff pi = Compare(img_p->data(), img->data(), n * e);
+    MaxDiff pt = Compare(txt_p->data(), txt->data(), t * e);
+    std::printf("  %s vs fp32: image max rel err %.3g, text max rel err %.3g\n", kernels::GemmPrecisionName(p),
+                pi.relative(), pt.relative());
+    EXPECT_LE(pi.relative(), 0.2);
+    EXPECT_LE(pt.relative(), 0.2);
+  }
+
   // Side by side with the reference's own time for the same batch (printed, never asserted).
   auto time_it = [&](auto&& fn) {
     double best = 1e30;
