@@ -124,8 +124,10 @@ uint16_t FlagsOf(uint32_t c) {
   b |= kNonAscii;
   if (c <= 0x9F) b |= kC1;
   if (c == 0x85 || c == 0x2028 || c == 0x2029) b |= kLineBreak;
-  if ((c >= 0x132 && c <= 0x1F3) || (c >= 0xFB00 && c <= 0xFB06)) b |= kLigature;  // kFtfyLigatures' span
-  if (c == 0x3000 || (c >= 0xFF01 && c <= 0xFFEF)) b |= kWidth;
+  // Exactly the code points the two translation tables map (a span test
+  // would send e.g. every Polish or Czech text through the translation).
+  if (unicode::FindCodeString(unicode::kFtfyLigatures, unicode::kFtfyLigaturesSize, c) != nullptr) b |= kLigature;
+  if (unicode::FindCodeString(unicode::kFtfyWidthMap, unicode::kFtfyWidthMapSize, c) != nullptr) b |= kWidth;
   if (c == 0x2BC || (c >= 0x2018 && c <= 0x201F)) b |= kQuote;
   if (c >= 0xD800 && c <= 0xDFFF) b |= kSurrogate;
   if (IsFtfyControl(c)) b |= kControl;
