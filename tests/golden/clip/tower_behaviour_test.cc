@@ -59,6 +59,31 @@ TEST_P(ClipTowerBehaviour, TextUpToEotIsBitIdenticalToFullLength) {
   EXPECT_TRUE(BitEqual(*a, *b)) << GetParam() << " whole batch";
 }
 
+// pool "last" reads position context-1: on a row whose EOT sits there (pooling
+// row 2) it must give exactly the bits of the fixture's own rule.
+TEST_P(ClipTowerBehaviour, LastPositionPoolingMatchesEotAtTheEnd) {
+  const ClipFixture& f = F();
+  ASSERT_EQ(f.pooling_ids.rank(), 2);
+  const int64_t ctx = f.pooling_ids.dim(1);
+  const int64_t* row = f.pooling_ids.data_as<int64_t>() + 2 * ctx;
+  ASSERT_EQ(row[ctx - 1], 49407);
+  io::ModelConfig last = f.checkpoint.config;
+  last.text.pool = "last";
+  model::WeightReader reader(f.weights);
+  auto tower_last = model::CreateClipTextTower(reader, last, {});
+  auto tower = f.Text();
+  ASSERT_TRUE(tower_last.ok() && tower.ok()) << tower_last.status().ToString();
+  auto a = EncodeTexts(**tower_last, row, 1, nullptr);
+  auto b = EncodeTexts(**tower, row, 1, nullptr);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_TRUE(BitEqual(*a, *b)) << GetParam();
+  // ... and differs from it where the EOT is early (pooling row 1).
+  auto c = EncodeTexts(**tower_last, row - ctx, 1, nullptr);
+  auto d = EncodeTexts(**tower, row - ctx, 1, nullptr);
+  ASSERT_TRUE(c.ok() && d.ok());
+  EXPECT_FALSE(BitEqual(*c, *d)) << GetParam();
+}
+
 TEST_P(ClipTowerBehaviour, BatchedEqualsOneByOne) {
   const ClipFixture& f = F();
   ASSERT_EQ(f.pixels.rank(), 4);
