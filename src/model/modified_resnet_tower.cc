@@ -223,7 +223,6 @@ Status ModifiedResNetTower::RunBlock(const Bottleneck& b, int64_t n, const Buffe
   const kernels::Conv2dParams& p1 = b.conv1.conv.params();
   const int64_t planes = p1.out_channels;
   const int64_t inplanes = p1.in_channels;
-  const int64_t out_c = planes * kExpansion;
   const int64_t size = b.in_size;
   const int64_t out_size = size / b.stride;
   const auto run = [&](const ConvLayer& layer, const float* x, int64_t cin, int64_t side, float* y,
@@ -252,7 +251,6 @@ Status ModifiedResNetTower::RunBlock(const Bottleneck& b, int64_t n, const Buffe
     RETURN_IF_ERROR(run(b.downsample, src, inplanes, out_size, buf.y, nullptr, false));
     identity = buf.y;
   }
-  (void)out_c;
   return run(b.conv3, branch, planes, out_size, buf.y, identity, true);
 }
 
@@ -279,9 +277,8 @@ Status ModifiedResNetTower::RunChunk(const float* pixels, int64_t n, float* out,
 
 Status ModifiedResNetTower::Encode(const float* pixels, int64_t batch, float* out, int64_t ldo,
                                    const RunContext& ctx) const {
-  if (batch < 1) {
-    return InvalidArgumentError("ModifiedResNet Encode: batch " + std::to_string(batch) + " (need >= 1)");
-  }
+  if (batch < 0) return InvalidArgumentError("ModifiedResNet Encode: batch " + std::to_string(batch) + " < 0");
+  if (batch == 0) return Status::Ok();  // as every tower: nothing to do, nothing written
   if (pixels == nullptr || out == nullptr) {
     return InvalidArgumentError("ModifiedResNet Encode: null pixels or output pointer");
   }

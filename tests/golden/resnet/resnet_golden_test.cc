@@ -323,7 +323,9 @@ TEST_F(ResNetGolden, BadCallsAreErrors) {
   const int64_t e = tower().embed_dim();
   std::vector<float> out(static_cast<size_t>(batch_ * e), 3.0f);
   const std::vector<float> untouched = out;
-  EXPECT_EQ(tower().Encode(pixels(), 0, out.data(), e, ctx).code(), StatusCode::kInvalidArgument);
+  // batch 0 is a no-op (as for every tower), even with null buffers.
+  EXPECT_TRUE(tower().Encode(pixels(), 0, out.data(), e, ctx).ok());
+  EXPECT_TRUE(tower().Encode(nullptr, 0, nullptr, e, ctx).ok());
   EXPECT_EQ(tower().Encode(pixels(), -1, out.data(), e, ctx).code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(tower().Encode(nullptr, 1, out.data(), e, ctx).code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(tower().Encode(pixels(), 1, nullptr, e, ctx).code(), StatusCode::kInvalidArgument);
@@ -357,9 +359,12 @@ double MinCosine(const float* a, const float* b, int64_t rows, int64_t dim) {
 // reference is measured (max relative error, and the cosine similarity
 // retrieval depends on) and bounded: bf16 rounds weights and activations to
 // 8-bit mantissas, int8 quantizes weights per output channel and
-// activations per pixel row. The bounds hold for the committed fixture; a
-// full-size random RN50 amplifies them (bf16 9e-2, int8 3e-1 relative), so
-// there only the cosine is checked.
+// activations per pixel row. The bounds are for the committed fixture: a
+// full-size random ResNet amplifies rounding ~100x (RN50) to ~450x (RN50x4)
+// — torch's own fp32 result is that far from float64 — which makes reduced
+// precisions look far worse than on a trained model (RN50 bf16 9e-2 /
+// int8 3e-1 relative; RN50x4 cosine 0.93 / 0.85), so there they are only
+// reported.
 TEST_F(ResNetGolden, ReducedPrecisionsStayCloseToReference) {
   struct Case {
     kernels::GemmPrecision precision;
@@ -378,10 +383,11 @@ TEST_F(ResNetGolden, ReducedPrecisionsStayCloseToReference) {
     const double cosine = MinCosine(ours.data(), expected_.data_as<const float>(), batch_, e);
     const char* name = kernels::GemmPrecisionName(c.precision);
     std::printf("%s image embeddings: max|ours-ref| / max|ref| = %.3g, min cosine %.6f\n", name, rel, cosine);
+    EXPECT_TRUE(std::isfinite(rel)) << name;
     if (committed) {
       EXPECT_LE(rel, c.max_rel) << name;
+      EXPECT_GE(cosine, c.min_cosine) << name;
     }
-    EXPECT_GE(cosine, c.min_cosine) << name;
     EXPECT_GT(rel, 0.0) << name << " should not be bit-identical to fp32";
     EXPECT_NE((*tower)->Describe().find(name), std::string::npos);
   }
@@ -450,7 +456,7 @@ TEST_F(ResNetGolden, NonPositiveVarianceIsAnError) {
 TEST_F(ResNetGolden, InconsistentConfigIsAnError) {
   WeightReader reader(Loaded().weights);
   io::ModelConfig config = Loaded().checkpoint.config;
-  config.vision.heads = 5;  // does not divide 32·width = 192
+  config.vision.heads = 32 * config.vision.width - 1;  // does not divide 32·width
   EXPECT_EQ(CreateModifiedResNetTower(reader, config, TowerOptions{}).status().code(),
             StatusCode::kInvalidArgument);
   config = Loaded().checkpoint.config;
