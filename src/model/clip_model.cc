@@ -19,8 +19,10 @@ bool IsSiglip(io::ArchFamily f) {
 StatusOr<float> Scalar(const WeightReader& weights, const std::string& name) {
   ASSIGN_OR_RETURN(Tensor t, weights.F32Any(name));
   if (t.numel() != 1) {
-    return CorruptDataError("\"" + weights.SourceName(name) + "\" should hold one value, has shape " +
-                            t.shape().ToString());
+    std::string message = weights.SourceName(name);
+    message.insert(0, 1, '"');
+    message += "\" should hold one value, has shape " + t.shape().ToString();
+    return CorruptDataError(message);
   }
   return t.data_as<float>()[0];
 }
