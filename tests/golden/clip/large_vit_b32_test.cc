@@ -3,7 +3,8 @@
 // tools/fixtures/golden_large.py (ctest label `large`; needs Python with the
 // pinned packages of tools/fixtures/requirements.txt). Set
 // CLIPRT_LARGE_FIXTURE_DIR to a folder that script already filled to skip
-// the generation (~3 minutes on 2 cores).
+// the generation (~3 minutes on 2 cores); otherwise the output is kept in
+// $TMPDIR/cliprt_large_clip_<script mtime>/ and reused by later runs.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -31,17 +32,35 @@ std::string& FixtureRoot() {
 
 class LargeClipVitB32 : public ::testing::TestWithParam<std::string> {
  public:
+  // Generated once per script version and shared by the test processes
+  // ctest starts (one per test): a fresh folder is filled, then renamed into
+  // place; when another process got there first, its folder is used.
   static void SetUpTestSuite() {
     if (const char* dir = std::getenv("CLIPRT_LARGE_FIXTURE_DIR"); dir && *dir) {
       FixtureRoot() = dir;
       return;
     }
-    std::string dir = (std::filesystem::temp_directory_path() / "cliprt_large_clip_XXXXXX").string();
-    if (!mkdtemp(dir.data())) return;
+    namespace fs = std::filesystem;
     const std::string script = TestDataDir() + "/../../tools/fixtures/golden_large.py";
+    std::error_code ec;
+    const auto stamp = fs::last_write_time(script, ec).time_since_epoch().count();
+    const fs::path final_dir = fs::temp_directory_path() / ("cliprt_large_clip_" + std::to_string(stamp));
+    if (fs::exists(final_dir / "hf_vit_b32_full" / "golden.json")) {
+      FixtureRoot() = final_dir.string();
+      return;
+    }
+    std::string dir = (fs::temp_directory_path() / "cliprt_large_clip_XXXXXX").string();
+    if (!mkdtemp(dir.data())) return;
     const std::string cmd = "python3 '" + script + "' --out '" + dir + "' --threads 2 > '" + dir + "/generator.log' 2>&1";
-    if (std::system(cmd.c_str()) == 0) FixtureRoot() = dir;
-    else std::fprintf(stderr, "generator failed, see %s/generator.log\n", dir.c_str());
+    if (std::system(cmd.c_str()) != 0) {
+      std::fprintf(stderr, "generator failed, see %s/generator.log\n", dir.c_str());
+      return;
+    }
+    fs::rename(dir, final_dir, ec);
+    if (ec) {  // another process renamed its copy first
+      fs::remove_all(dir, ec);
+    }
+    FixtureRoot() = final_dir.string();
   }
 };
 
