@@ -56,8 +56,17 @@ CliRun RunCli(const std::vector<std::string>& args) {
   const std::string dir = MakeTempDir();
   const std::string out_path = dir + "/stdout", err_path = dir + "/stderr";
   std::string cmd = ShellQuote(CLIPRT_CLI_PATH);
-  for (const std::string& a : args) cmd += " " + ShellQuote(a);
-  cmd += " >" + ShellQuote(out_path) + " 2>" + ShellQuote(err_path) + " </dev/null";
+  // Appended piece by piece: GCC 12 warns (-Wrestrict, a false positive)
+  // about `" " + std::string`.
+  for (const std::string& a : args) {
+    cmd += ' ';
+    cmd += ShellQuote(a);
+  }
+  cmd += " >";
+  cmd += ShellQuote(out_path);
+  cmd += " 2>";
+  cmd += ShellQuote(err_path);
+  cmd += " </dev/null";
   const int status = std::system(cmd.c_str());
   CliRun run;
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

@@ -145,7 +145,7 @@ int RunClassify(Argv argv) {
   w.EndObject();
   std::fputs(w.str().c_str(), stdout);
   if (const auto saved = args.GetOptional("save-result")) {
-    WriteWholeFile(*saved, AttachInputs(result.to_json(), "images", AbsolutePaths(images)));
+    WriteWholeFile(*saved, AttachInputs(result.to_json(), args.positionals()[0], "images", AbsolutePaths(images)));
   }
   return kExitOk;
 }

@@ -100,7 +100,7 @@ int RunEmbedImage(Argv argv) {
     const cliprt::Embeddings emb =
         model.EncodePixels(pixels.floats, static_cast<size_t>(pixels.shape[0]),
                            static_cast<size_t>(pixels.shape[2]), normalize);
-    WriteEmbeddingOutputs(args, emb, "pixels", AbsolutePaths({pixels_path}));
+    WriteEmbeddingOutputs(args, emb, args.positionals()[0], "pixels", AbsolutePaths({pixels_path}));
     return kExitOk;
   }
   if (rest.empty()) UsageError("no images given (IMAGE arguments, a folder, or --pixels)");
@@ -108,7 +108,7 @@ int RunEmbedImage(Argv argv) {
   const cliprt::Model model = LoadModel(args, args.positionals()[0], CLIPRT_TOWERS_VISION);
   Spinner spinner("encoding " + std::to_string(images.size()) + " images");
   const cliprt::Embeddings emb = model.EncodeImageFiles(images, normalize);
-  WriteEmbeddingOutputs(args, emb, "images", AbsolutePaths(images));
+  WriteEmbeddingOutputs(args, emb, args.positionals()[0], "images", AbsolutePaths(images));
   return kExitOk;
 }
 
@@ -123,7 +123,7 @@ int RunEmbedText(Argv argv) {
   const cliprt::Model model = LoadModel(args, args.positionals()[0], CLIPRT_TOWERS_TEXT);
   Spinner spinner("encoding " + std::to_string(texts.size()) + " texts");
   const cliprt::Embeddings emb = model.EncodeTexts(texts, args.Has("normalize"));
-  WriteEmbeddingOutputs(args, emb, "texts", texts);
+  WriteEmbeddingOutputs(args, emb, args.positionals()[0], "texts", texts);
   return kExitOk;
 }
 

@@ -62,7 +62,8 @@ std::string RecordedString(const JsonValue& doc, std::string_view path) {
 // the CLI reloads the model as recorded and encodes the pixels again.
 std::string RecomputeFromPixels(const Args& args, const JsonValue& doc, const std::string& pixels_path,
                                 const std::string& what) {
-  std::string model_path = args.Get("model", RecordedString(doc, "provenance.model.files[0].path"));
+  std::string model_path = args.Get("model", RecordedString(doc, "cli_inputs.model"));
+  if (model_path.empty()) model_path = RecordedString(doc, "provenance.model.files[0].path");
   if (model_path.empty()) InputError(what + ": no recorded checkpoint path; give --model");
   cliprt::ModelOptions options;
   options.towers = CLIPRT_TOWERS_VISION;

@@ -8,11 +8,15 @@
 
 namespace cliprt_cli {
 
-std::string AttachInputs(std::string_view document, std::string_view kind,
-                         const std::vector<std::string>& items) {
+std::string AttachInputs(std::string_view document, const std::string& model_path,
+                         std::string_view kind, const std::vector<std::string>& items) {
   const size_t brace = document.find('{');
   std::string out(document.substr(0, brace + 1));
-  out += "\n\"cli_inputs\": {\"kind\": " + JsonQuote(kind) + ", \"items\": [";
+  out += "\n\"cli_inputs\": {\"model\": ";
+  out += JsonQuote(AbsolutePaths({model_path})[0]);
+  out += ", \"kind\": ";
+  out += JsonQuote(kind);
+  out += ", \"items\": [";
   for (size_t i = 0; i < items.size(); ++i) {
     if (i) out += ", ";
     out += JsonQuote(items[i]);
@@ -35,7 +39,7 @@ std::vector<std::string> AbsolutePaths(const std::vector<std::string>& paths) {
 }
 
 void WriteEmbeddingOutputs(const Args& args, const cliprt::Embeddings& embeddings,
-                           std::string_view input_kind, const std::vector<std::string>& inputs) {
+                           const std::string& model_path, std::string_view input_kind, const std::vector<std::string>& inputs) {
   if (const auto out = args.GetOptional("out")) {
     const int64_t shape[2] = {static_cast<int64_t>(embeddings.rows()),
                               static_cast<int64_t>(embeddings.dim())};
@@ -47,7 +51,7 @@ void WriteEmbeddingOutputs(const Args& args, const cliprt::Embeddings& embedding
     WriteWholeFile(*prov, json);
   }
   if (const auto saved = args.GetOptional("save-result")) {
-    WriteWholeFile(*saved, AttachInputs(embeddings.to_json(), input_kind, inputs));
+    WriteWholeFile(*saved, AttachInputs(embeddings.to_json(), model_path, input_kind, inputs));
   }
 }
 
