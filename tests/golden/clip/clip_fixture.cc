@@ -12,6 +12,7 @@
 #include "io/npy.h"
 #include "model/clip_text_tower.h"
 #include "model/vit_vision_tower.h"
+#include "common/golden_pixels.h"
 #include "common/test_paths.h"
 
 namespace cliprt::testing {
@@ -60,7 +61,9 @@ StatusOr<std::unique_ptr<ClipFixture>> LoadClipFixtureDir(const std::string& dir
   lo.threads = 1;
   ASSIGN_OR_RETURN(f->checkpoint, io::LoadCheckpoint(ck == "." ? f->dir : f->dir + "/" + ck, lo));
   ASSIGN_OR_RETURN(f->weights, io::CanonicalizeWeights(f->checkpoint));
-  ASSIGN_OR_RETURN(f->pixels, Npy(f->dir, g, "pixels"));
+  // pixels.npy when the fixture has one, else reproduced from the images and
+  // checked against pixels_sha256 (tests/common/golden_pixels.h).
+  ASSIGN_OR_RETURN(f->pixels, GoldenPixels(f->dir));
   ASSIGN_OR_RETURN(f->token_ids, Npy(f->dir, g, "token_ids"));
   ASSIGN_OR_RETURN(f->image_embeds, Npy(f->dir, g, "image_embeds"));
   ASSIGN_OR_RETURN(f->text_embeds, Npy(f->dir, g, "text_embeds"));

@@ -5,8 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <vector>
 
+#include "common/golden_pixels.h"
 #include "common/test_paths.h"
 #include "golden/clip/clip_fixture.h"
 #include "image/decode.h"
@@ -95,6 +98,36 @@ TEST_P(ClipEndToEnd, TextsGiveReferenceIdsAndEmbeddings) {
   ASSERT_TRUE(ours.ok()) << ours.status().ToString();
   MaxDiff d = Compare(ours->data(), f.text_embeds.data_as<float>(), t * (*tower)->embed_dim());
   EXPECT_LE(d.max_abs_diff, kParityBound * d.max_abs_ref) << GetParam();
+}
+
+// Without pixels.npy, tests take the pixels from our preprocessing checked
+// against golden.json's pixels_sha256: that path must give the same array.
+TEST_P(ClipEndToEnd, PixelsReproduceFromTheirSha256) {
+  const ClipFixture& f = CachedClipFixture(GetParam());
+  ASSERT_EQ(f.pixels.rank(), 4);
+  std::ifstream in(f.dir + "/golden.json");
+  ASSERT_TRUE(in.good());
+  char tmpl[] = "/tmp/cliprt_clip_pixels_XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string tmp = tmpl;
+  {
+    std::ofstream out(tmp + "/golden.json");
+    std::string line;
+    bool had_sha = false;
+    while (std::getline(in, line)) {
+      if (line.rfind(" \"pixels\":", 0) == 0) continue;  // drop the .npy
+      had_sha |= line.rfind(" \"pixels_sha256\":", 0) == 0;
+      const std::string key = " \"checkpoint\": \"";
+      if (line.rfind(key, 0) == 0) line = key + f.dir + "/" + line.substr(key.size());
+      out << line << "\n";
+    }
+    ASSERT_TRUE(had_sha) << "golden.json has no pixels_sha256";
+  }
+  auto pixels = GoldenPixels(tmp);
+  std::filesystem::remove_all(tmp);
+  ASSERT_TRUE(pixels.ok()) << pixels.status().ToString();
+  ASSERT_EQ(pixels->numel(), f.pixels.numel());
+  EXPECT_EQ(std::memcmp(pixels->data(), f.pixels.data(), static_cast<size_t>(f.pixels.numel()) * sizeof(float)), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, ClipEndToEnd, ::testing::ValuesIn(ClipFixtureNames()),
