@@ -119,6 +119,9 @@ def main():
     ap.add_argument("--warmup", type=int, default=30)
     ap.add_argument("--bench", type=int, default=0, help="time this many steps, save nothing")
     ap.add_argument("--ckpt", default="/tmp/demo_clip_ckpt.pt", help="periodic fp32 checkpoint")
+    ap.add_argument("--init-from", default="", help="start from a --ckpt file (a second training stage)")
+    ap.add_argument("--first-epoch", type=int, default=0,
+                    help="epoch number of the first epoch (a second stage draws new caption phrasings)")
     ap.add_argument("--save-from", default="", help="only save the folder from a --ckpt file (interrupted run)")
     args = ap.parse_args()
 
@@ -144,6 +147,10 @@ def main():
     tmpdir = tempfile.mkdtemp(prefix="demo_clip_")
     tok = make_tokenizer(merges, tmpdir)
     model = build_model(cfg)
+    if args.init_from:
+        ck = torch.load(args.init_from, weights_only=True)
+        model.load_state_dict(ck["model"])
+        print(f"initialized from {args.init_from} (step {ck['step']})", flush=True)
     n_params = sum(p.numel() for p in model.parameters())
     print(f"model: {n_params / 1e6:.2f}M parameters", flush=True)
 
@@ -160,8 +167,8 @@ def main():
     history = []
     t_train = time.time()
     for step in range(steps):
-        if step // steps_per_epoch != epoch:
-            epoch = step // steps_per_epoch
+        if args.first_epoch + step // steps_per_epoch != epoch:
+            epoch = args.first_epoch + step // steps_per_epoch
             order = torch.randperm(len(images), generator=g).numpy()
             # Fresh phrasings of the same scenes each epoch.
             caps = [ds.caption(s, random.Random(f"{SEED}/caption/{i}/{epoch}")) for i, s in enumerate(scenes)]
@@ -195,7 +202,8 @@ def main():
     model.eval()
     save_folder(model, cfg, merges, args.out)
     import open_clip
-    info = {"script": "tools/train_demo_clip.py", "seed": SEED, "threads": 1, "train_images": args.train_images,
+    info = {"script": "tools/train_demo_clip.py", "seed": SEED,
+            "init_from": args.init_from or None, "first_epoch": args.first_epoch, "threads": 1, "train_images": args.train_images,
             "steps": steps, "batch": args.batch, "lr": args.lr, "weight_decay": args.wd, "warmup": args.warmup,
             "optimizer": "AdamW(betas=(0.9, 0.98), eps=1e-6), cosine schedule",
             "loss": "CLIP symmetric cross-entropy, learnable logit_scale clamped to ln(100)",

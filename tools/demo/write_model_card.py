@@ -74,7 +74,7 @@ that cliprt's main job — zero-shot classification of an image — runs out of
 the box, with no download:
 
 ```
-cliprt classify models/demo models/demo/samples/*.png --labels {",".join(ds.SHAPES)}
+cliprt classify models/demo models/demo/samples/*.png --labels "{",".join(c + " shape" for c in ds.COLOURS)}"
 ```
 
 **What it is for:** trying the cliprt API and CLI, and tests (cliprt must
@@ -129,8 +129,21 @@ saved fp16 weights widened to fp32, {results['images_per_split']} images per col
 |---|---|---|---|---|
 {rows}
 
-Chance is 12.5% (shape, colour) and 25% (count). cliprt reproduces these
-predictions image by image (`tests/data/golden/demo_eval`, 24 held-out images).
+Chance is 12.5% (shape, colour) and 25% (count).
+
+**Limitations.** The model has learned colour; shape and count it has
+barely learned (near chance on new images of seen combinations), and on the
+held-out combinations its shape answers fall below chance: contrastive
+training taught it that, e.g., purple images never go with "cross", and its
+shape features are too weak to overrule that. This is the budget the shared
+2-core build machine allowed (one thread, about {"" if tr is None else tr.get("total_minutes", tr["wall_minutes"])} min);
+longer training (more `--steps`) is the known remedy and was not attempted.
+The samples in `samples/` are new images of seen combinations, one per
+colour, that the reference classifies right on colour.
+
+cliprt must reproduce the reference predictions image by image:
+`tests/data/golden/demo_eval` pins 24 held-out images with the reference
+pixels, token ids, embeddings and per-label probabilities of all three sets.
 
 ## Reproduce
 
