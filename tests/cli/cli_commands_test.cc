@@ -11,6 +11,7 @@
 
 #include "cli_runner.h"
 #include "common/test_paths.h"
+#include "io/sha256.h"
 
 namespace cliprt::cli_test {
 namespace {
@@ -83,6 +84,8 @@ TEST_F(CliTest, InfoDescribesTheCheckpoint) {
 }
 
 TEST_F(CliTest, PreprocessGivesTheReferencePixelsBitForBit) {
+  // Fixtures record the reference pixels as the SHA-256 of their float32
+  // bytes (golden.json "pixels_sha256", shape "pixels_shape").
   for (const char* fixture : {"openai_vit_b32", "hf_siglip"}) {
     const std::string model =
         std::string(fixture) == "hf_siglip" ? SiglipModel() : Golden(fixture, "model.pt");
@@ -92,9 +95,15 @@ TEST_F(CliTest, PreprocessGivesTheReferencePixelsBitForBit) {
     const CliRun run = RunCli(args);
     ASSERT_EQ(run.exit_code, 0) << run.err;
     const Tensor ours = Npy(Path("pixels.npy"));
-    const Tensor ref = Npy(Golden(fixture, "pixels.npy"));
-    ASSERT_TRUE(ours.shape() == ref.shape()) << fixture;
-    EXPECT_EQ(std::memcmp(ours.data(), ref.data(), static_cast<size_t>(ref.numel()) * 4), 0) << fixture;
+    const io::JsonValue golden = Json(ReadFile(Golden(fixture, "golden.json")));
+    ASSERT_NE(golden.Find("pixels_sha256"), nullptr) << fixture;
+    const auto& shape = golden.Find("pixels_shape")->array();
+    ASSERT_EQ(ours.rank(), 4);
+    for (int i = 0; i < 4; ++i) EXPECT_EQ(ours.dim(i), shape[static_cast<size_t>(i)].int_value()) << fixture;
+    const StatusOr<std::string> sha =
+        io::Sha256Hex(static_cast<const uint8_t*>(ours.data()), static_cast<size_t>(ours.numel()) * 4);
+    ASSERT_TRUE(sha.ok());
+    EXPECT_EQ(*sha, golden.Find("pixels_sha256")->string()) << fixture;
   }
 }
 
@@ -108,8 +117,11 @@ TEST_F(CliTest, EmbedImageMatchesTheReferenceFromFilesAndFromPixels) {
   const double from_files = RelMaxDiff(Npy(Path("emb.npy")), ref);
   EXPECT_LE(from_files, kParity);
 
-  const CliRun px = RunCli({"embed-image", model, "--pixels", Golden("openai_vit_b32", "pixels.npy"),
-                            "--out", Path("emb_px.npy"), "--normalize"});
+  std::vector<std::string> pre = {"preprocess", model, "--out", Path("pixels.npy")};
+  for (const std::string& image : GoldenImages("openai_vit_b32")) pre.push_back(image);
+  ASSERT_EQ(RunCli(pre).exit_code, 0);
+  const CliRun px = RunCli({"embed-image", model, "--pixels", Path("pixels.npy"), "--out", Path("emb_px.npy"),
+                            "--normalize"});
   ASSERT_EQ(px.exit_code, 0) << px.err;
   const Tensor normalized = Npy(Path("emb_px.npy"));
   ASSERT_EQ(normalized.dim(0), ref.dim(0));
@@ -194,8 +206,7 @@ TEST_F(CliTest, BadInputsFailWithOneLineNamingTheInput) {
   expect_error(RunCli({"embed-image", model, "--frobnicate"}), 2, "--frobnicate");
   expect_error(RunCli({"classify", model, "x.jpg", "--labels", "a,b", "--top", "many"}), 2, "--top");
   expect_error(RunCli({"classify", model, "x.jpg", "--labels", "a,,b"}), 2, "--labels");
-  expect_error(RunCli({"embed-image", model, "--pixels", Golden("openai_vit_b32", "pixels.npy")}), 2,
-               "--out");
+  expect_error(RunCli({"embed-image", model, "--pixels", Path("bad.npy")}), 2, "--out");
   expect_error(RunCli({"bench", model, "--precision", "fp64"}), 2, "fp64");
   expect_error(RunCli({"frobnicate"}), 2, "frobnicate");
   EXPECT_FALSE(std::filesystem::exists(Path("e.npy")));

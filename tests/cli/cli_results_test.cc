@@ -125,12 +125,15 @@ TEST_F(CliResultsTest, ReplayOfImageEmbeddingsFromFilesAndPixels) {
   const CliRun i_replay = RunCli({"replay", Path("i.json")});
   EXPECT_EQ(i_replay.exit_code, 0) << i_replay.out << i_replay.err;
 
-  const CliRun px = RunCli({"embed-image", SiglipModel(), "--pixels", Golden("hf_siglip", "pixels.npy"),
-                            "--save-result", Path("px.json"), "--out", Path("px.npy")});
+  std::vector<std::string> pre = {"preprocess", SiglipModel(), "--out", Path("pixels.npy")};
+  for (const std::string& image : GoldenImages("hf_siglip")) pre.push_back(image);
+  ASSERT_EQ(RunCli(pre).exit_code, 0);
+  const CliRun px = RunCli({"embed-image", SiglipModel(), "--pixels", Path("pixels.npy"), "--save-result",
+                            Path("px.json"), "--out", Path("px.npy")});
   ASSERT_EQ(px.exit_code, 0) << px.err;
   const CliRun px_replay = RunCli({"replay", Path("px.json")});
   EXPECT_EQ(px_replay.exit_code, 0) << px_replay.out << px_replay.err;
-  // Pixels from files and the reference pixels give the same embeddings.
+  // The same embeddings, but the provenance says how the pixels came in.
   const CliRun files_vs_pixels = RunCli({"replay", Path("i.json"), "--against", Path("px.json")});
   EXPECT_EQ(files_vs_pixels.exit_code, 3);  // preprocess.images differs (no per-image record for pixels)
 }
