@@ -20,6 +20,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/golden_pixels.h"
 #include "common/test_paths.h"
 #include "core/arena.h"
 #include "core/thread_pool.h"
@@ -113,7 +114,9 @@ class ResNetGolden : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_NE(Loaded().tower, nullptr) << "fixture did not load";
-    pixels_ = Npy("pixels.npy");
+    auto pixels = testing::GoldenPixels(FixtureDir());
+    ASSERT_TRUE(pixels.ok()) << pixels.status().ToString();
+    pixels_ = std::move(pixels).value();
     expected_ = Npy("image_embeds.npy");
     ASSERT_EQ(pixels_.rank(), 4);
     batch_ = pixels_.dim(0);
