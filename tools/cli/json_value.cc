@@ -1,5 +1,6 @@
 #include "json_value.h"
 
+#include <cstdio>
 #include <cstdlib>
 
 #include "cli_error.h"
@@ -21,6 +22,14 @@ class Parser {
   }
 
  private:
+  // 'x' for printable ASCII, byte 0xNN otherwise (keeps messages one clean line).
+  static std::string Describe(char c) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u < 0x7f) return std::string("character '") + c + "'";
+    char buf[16];
+    std::snprintf(buf, sizeof(buf), "byte 0x%02x", u);
+    return buf;
+  }
   [[noreturn]] void Fail(const std::string& message) {
     InputError(what_ + ": invalid JSON at byte " + std::to_string(pos_) + ": " + message);
   }
@@ -119,7 +128,7 @@ class Parser {
       if (end != num.c_str() + num.size()) Fail("bad number '" + num + "'");
       return v;
     }
-    Fail(std::string("unexpected character '") + c + "'");
+    Fail("unexpected " + Describe(c));
   }
   unsigned Hex4() {
     if (pos_ + 4 > text_.size()) Fail("truncated \\u escape");
@@ -186,7 +195,7 @@ class Parser {
           AppendUtf8(out, cp);
           break;
         }
-        default: Fail(std::string("bad escape '\\") + e + "'");
+        default: Fail("bad escape after '\\': " + Describe(e));
       }
     }
   }
