@@ -85,6 +85,28 @@ TEST(RetrievalIndex, ResultsDoNotDependOnThreads) {
   }
 }
 
+TEST(RetrievalIndex, BatchedQueriesEqualSingleQueries) {
+  const int64_t dim = 40, n = 300, q = 9;
+  auto index = RetrievalIndex::Create(Identity(dim));
+  std::vector<uint64_t> ids(n);
+  std::iota(ids.begin(), ids.end(), 100);
+  ASSERT_TRUE(index->Add(ids, RandomRows(n, dim, 8), Identity(dim)).ok());
+  const std::vector<float> queries = RandomRows(q, dim, 9);
+  auto batched = index->Search(queries, q, 7, nullptr);
+  ASSERT_TRUE(batched.ok());
+  for (int64_t j = 0; j < q; ++j) {
+    auto single = index->Search(std::span<const float>(&queries[j * dim], dim), 1, 7, nullptr);
+    ASSERT_TRUE(single.ok());
+    EXPECT_EQ((*single)[0], (*batched)[j]) << "query " << j;
+  }
+  // A copy searches the same; changing the copy does not change the original.
+  RetrievalIndex copy = *index;
+  ASSERT_TRUE(copy.Remove(ids[0]).ok());
+  auto again = index->Search(queries, q, 7, nullptr);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, *batched);
+}
+
 TEST(RetrievalIndex, EqualScoresInInsertionOrder) {
   const int64_t dim = 4;
   auto index = RetrievalIndex::Create(Identity(dim));
