@@ -65,7 +65,8 @@ class Parser {
         SkipSpace();
         if (pos_ >= text_.size() || text_[pos_] != ':') Fail("expected ':'");
         ++pos_;
-        v.object.emplace_back(std::move(key), Value(depth + 1));
+        v.members.push_back(Value(depth + 1));
+        v.keys.push_back(std::move(key));
         SkipSpace();
         if (pos_ < text_.size() && text_[pos_] == ',') {
           ++pos_;
@@ -209,8 +210,8 @@ class Parser {
 
 const JsonValue* JsonValue::Find(std::string_view key) const {
   if (type != Type::kObject) return nullptr;
-  for (const auto& [k, v] : object) {
-    if (k == key) return &v;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (keys[i] == key) return &members[i];
   }
   return nullptr;
 }

@@ -4,8 +4,6 @@
 #ifndef CLIPRT_TOOLS_CLI_JSON_VALUE_H_
 #define CLIPRT_TOOLS_CLI_JSON_VALUE_H_
 
-#include <map>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,7 +17,10 @@ struct JsonValue {
   double number = 0;
   std::string string;
   std::vector<JsonValue> array;
-  std::vector<std::pair<std::string, JsonValue>> object;
+  // Object members in document order: keys[i] names members[i]. (Two
+  // vectors, not pairs: a pair would need JsonValue complete here.)
+  std::vector<std::string> keys;
+  std::vector<JsonValue> members;
 
   // Member `key` of an object, or nullptr (also when this is not an object).
   const JsonValue* Find(std::string_view key) const;

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "cli_error.h"
+#include "inputs.h"
 
 namespace cliprt_cli {
 namespace {
@@ -84,17 +85,15 @@ void WriteNpyI64(const std::string& path, std::span<const int64_t> values,
   WriteNpy(path, "<i8", values.data(), values.size_bytes(), shape);
 }
 
-NpyArray ReadNpy(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) InputError("cannot open '" + path + "'");
-  in.seekg(0, std::ios::end);
-  const uint64_t file_size = static_cast<uint64_t>(in.tellg());
-  in.seekg(0);
+NpyArray ReadNpy(const std::string& path) { return ParseNpy(ReadWholeFile(path), path); }
+
+NpyArray ParseNpy(std::string_view bytes, const std::string& path) {
+  const uint64_t file_size = bytes.size();
   const auto fail = [&](const std::string& what) -> void {
     InputError("'" + path + "' is not a readable .npy file: " + what);
   };
-  unsigned char prefix[10];
-  if (file_size < 10 || !in.read(reinterpret_cast<char*>(prefix), 10)) fail("shorter than the 10-byte preamble");
+  if (file_size < 10) fail("shorter than the 10-byte preamble");
+  const auto* prefix = reinterpret_cast<const unsigned char*>(bytes.data());
   if (std::memcmp(prefix, kMagic, kMagicSize) != 0) fail("bad magic (not \\x93NUMPY)");
   const int major = prefix[6];
   uint64_t header_len = 0;
@@ -102,10 +101,9 @@ NpyArray ReadNpy(const std::string& path) {
   if (major == 1) {
     header_len = prefix[8] | (static_cast<uint64_t>(prefix[9]) << 8);
   } else if (major == 2 || major == 3) {
-    unsigned char more[2];
-    if (!in.read(reinterpret_cast<char*>(more), 2)) fail("truncated header length");
+    if (file_size < 12) fail("truncated header length");
     header_len = prefix[8] | (static_cast<uint64_t>(prefix[9]) << 8) |
-                 (static_cast<uint64_t>(more[0]) << 16) | (static_cast<uint64_t>(more[1]) << 24);
+                 (static_cast<uint64_t>(prefix[10]) << 16) | (static_cast<uint64_t>(prefix[11]) << 24);
     header_start = 12;
   } else {
     fail("unsupported format version " + std::to_string(major));
@@ -113,8 +111,7 @@ NpyArray ReadNpy(const std::string& path) {
   if (header_len > kMaxHeaderBytes || header_start + header_len > file_size) {
     fail("header length " + std::to_string(header_len) + " runs past the end of the file");
   }
-  std::string header(header_len, '\0');
-  if (!in.read(header.data(), static_cast<std::streamsize>(header_len))) fail("truncated header");
+  const std::string header(bytes.substr(header_start, header_len));
 
   std::string_view descr = DictValue(header, "descr");
   if (descr.size() < 2) fail("header has no 'descr'");
@@ -161,16 +158,15 @@ NpyArray ReadNpy(const std::string& path) {
          std::to_string(count * item) + " data bytes, the file has " +
          std::to_string(file_size - data_start));
   }
-  std::vector<char> raw(count * item);
-  if (!in.read(raw.data(), static_cast<std::streamsize>(raw.size()))) fail("truncated data");
+  const char* raw = bytes.data() + data_start;
   if (array.is_float) {
     array.floats.resize(count);
     for (uint64_t i = 0; i < count; ++i) {
       if (item == 4) {
-        std::memcpy(&array.floats[i], raw.data() + i * 4, 4);
+        std::memcpy(&array.floats[i], raw + i * 4, 4);
       } else {
         double d;
-        std::memcpy(&d, raw.data() + i * 8, 8);
+        std::memcpy(&d, raw + i * 8, 8);
         array.floats[i] = static_cast<float>(d);
       }
     }
@@ -179,10 +175,10 @@ NpyArray ReadNpy(const std::string& path) {
     for (uint64_t i = 0; i < count; ++i) {
       if (item == 4) {
         int32_t v;
-        std::memcpy(&v, raw.data() + i * 4, 4);
+        std::memcpy(&v, raw + i * 4, 4);
         array.ints[i] = v;
       } else {
-        std::memcpy(&array.ints[i], raw.data() + i * 8, 8);
+        std::memcpy(&array.ints[i], raw + i * 8, 8);
       }
     }
   }

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cliprt_cli {
@@ -29,6 +30,8 @@ void WriteNpyF32(const std::string& path, std::span<const float> values,
 void WriteNpyI64(const std::string& path, std::span<const int64_t> values,
                  std::span<const int64_t> shape);
 NpyArray ReadNpy(const std::string& path);
+// The same on a file's bytes; `path` only names it in errors.
+NpyArray ParseNpy(std::string_view bytes, const std::string& path);
 
 }  // namespace cliprt_cli
 
