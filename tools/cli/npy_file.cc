@@ -48,7 +48,9 @@ void WriteNpy(const std::string& path, std::string_view descr, const void* data,
 
 // Value of `key` in the header dict, as raw text up to the next top-level comma.
 std::string_view DictValue(std::string_view header, std::string_view key) {
-  const std::string quoted = "'" + std::string(key) + "'";
+  std::string quoted(1, '\'');  // built by appends: GCC 12's -Wrestrict misfires on "'" + s
+  quoted += key;
+  quoted += '\'';
   const size_t at = header.find(quoted);
   if (at == std::string_view::npos) return {};
   size_t i = header.find(':', at + quoted.size());
