@@ -174,6 +174,12 @@ TEST_F(CliResultsTest, IndexBuildSearchAddAndInfo) {
   EXPECT_EQ(Get(Json(info.out), "entries")->int_value(), 4);
   EXPECT_EQ(Get(Json(info.out), "named_entries")->int_value(), 4);
 
+  // Images of another checkpoint are refused, and the index is unchanged.
+  const CliRun other = RunCli({"index", "add", Path("i.idx"), "--model", OpenAiModel(), images[1]});
+  EXPECT_EQ(other.exit_code, 1) << other.out;
+  EXPECT_FALSE(other.err.empty());
+  EXPECT_EQ(Get(Json(RunCli({"index", "info", Path("i.idx")}).out), "entries")->int_value(), 4);
+
   // From an embeddings .npy with ids from a text file.
   WriteFile(Path("ids.txt"), "10\n20\n18446744073709551615\n");
   const CliRun from_npy = RunCli({"index", "build", "--embeddings", Golden("hf_siglip", "image_embeds.npy"),

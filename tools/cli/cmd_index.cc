@@ -112,10 +112,18 @@ NpyArray ReadEmbeddingsNpy(const std::string& path) {
   return a;
 }
 
-// Adds images or .npy rows to `index` per the options; returns entries added.
-size_t AddEntries(const Args& args, cliprt::Index& index, const std::optional<cliprt::Model>& model,
-                  const std::vector<std::string>& image_args, const std::string& index_path,
-                  uint64_t start_id, bool new_names) {
+struct Added {
+  size_t count = 0;
+  std::vector<uint64_t> named_ids;  // images: their ids and paths, for INDEX.names.tsv
+  std::vector<std::string> names;
+};
+
+// Adds images or .npy rows to `index` per the options. Names are written by
+// the caller only after the index is saved, so a failed add leaves both
+// files as they were.
+Added AddEntries(const Args& args, cliprt::Index& index, const std::optional<cliprt::Model>& model,
+                 const std::vector<std::string>& image_args, uint64_t start_id) {
+  Added added;
   if (args.Has("embeddings")) {
     if (!image_args.empty()) UsageError("give either images or --embeddings, not both");
     const NpyArray e = ReadEmbeddingsNpy(args.Get("embeddings"));
@@ -127,14 +135,14 @@ size_t AddEntries(const Args& args, cliprt::Index& index, const std::optional<cl
       for (size_t i = 0; i < rows; ++i) ids.push_back(start_id + i);
     }
     index.AddValues(ids, e.floats);
-    return rows;
+    added.count = rows;
+    return added;
   }
   if (image_args.empty()) UsageError("nothing to add: give images (with --model) or --embeddings");
   if (!model) UsageError("images need --model MODEL");
   const std::vector<std::string> images = ExpandImageArgs(image_args);
   const size_t batch = static_cast<size_t>(args.GetInt("batch", 64, 1, 1 << 16));
   ProgressBar bar("indexing", static_cast<int64_t>(images.size()));
-  if (new_names) AppendNames(index_path, {}, {}, true);
   for (size_t begin = 0; begin < images.size(); begin += batch) {
     const size_t end = std::min(images.size(), begin + batch);
     const std::vector<std::string> chunk(images.begin() + static_cast<long>(begin),
@@ -142,10 +150,12 @@ size_t AddEntries(const Args& args, cliprt::Index& index, const std::optional<cl
     std::vector<uint64_t> ids;
     for (size_t i = begin; i < end; ++i) ids.push_back(start_id + i);
     index.Add(ids, model->EncodeImageFiles(chunk));
-    AppendNames(index_path, ids, chunk, false);
+    added.named_ids.insert(added.named_ids.end(), ids.begin(), ids.end());
+    added.names.insert(added.names.end(), chunk.begin(), chunk.end());
     bar.Update(static_cast<int64_t>(end));
   }
-  return images.size();
+  added.count = images.size();
+  return added;
 }
 
 std::vector<OptionSpec> IndexSpecs() {
@@ -187,9 +197,10 @@ int Build(const Args& args) {
   }
   const uint64_t start = static_cast<uint64_t>(args.GetInt("start-id", 0, 0, INT64_MAX));
   const std::vector<std::string> images(args.positionals().begin() + 1, args.positionals().end());
-  const size_t added = AddEntries(args, *index, model, images, out, start, true);
+  const Added added = AddEntries(args, *index, model, images, start);
   index->Save(out);
-  PrintSummary(out, *index, added);
+  AppendNames(out, added.named_ids, added.names, /*truncate=*/true);
+  PrintSummary(out, *index, added.count);
   return kExitOk;
 }
 
@@ -203,9 +214,10 @@ int Add(const Args& args) {
   if (const auto names = ReadNames(path); !names.empty()) start = std::max(start, names.rbegin()->first + 1);
   start = static_cast<uint64_t>(args.GetInt("start-id", static_cast<int64_t>(start), 0, INT64_MAX));
   const std::vector<std::string> images(args.positionals().begin() + 2, args.positionals().end());
-  const size_t added = AddEntries(args, index, model, images, path, start, false);
+  const Added added = AddEntries(args, index, model, images, start);
   index.Save(path);
-  PrintSummary(path, index, added);
+  AppendNames(path, added.named_ids, added.names, /*truncate=*/false);
+  PrintSummary(path, index, added.count);
   return kExitOk;
 }
 
