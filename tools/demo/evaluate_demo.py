@@ -172,10 +172,9 @@ def write_golden(model, preprocess, tok, out_dir, n, model_dir):
         "generator": "tools/demo/evaluate_demo.py",
         "reference": f"open_clip_torch {open_clip.__version__}, torch {torch.__version__}, "
                      f"transformers {transformers.__version__} (tokenizer cross-check), pillow {Image.__version__}",
-        # "model", not "checkpoint": golden_model_test runs every fixture that
-        # names a checkpoint with OpenAI's vocabulary as the explicit
-        # tokenizer, which this model (its own BPE) must refuse.
-        "model": os.path.relpath(model_dir, out_dir),
+        # The folder's own vocabulary is used (golden_model_test passes
+        # OpenAI's only to checkpoints that carry none).
+        "checkpoint": os.path.relpath(model_dir, out_dir),
         "images": rel_images, "texts": texts,
         "preset": "open_clip", "tokenizer_variant": "open_clip",
         "pixels": "pixels.npy", "token_ids": "token_ids.npy",
