@@ -543,7 +543,15 @@ StatusOr<ModelConfig> ConfigFromOpenClipJson(const JsonValue& root, const ShapeM
                                                        : (hf_tok.empty() ? "lower" : "whitespace");
   RETURN_IF_ERROR(ActFromKwargs(tcfg, quick_gelu, quick_gelu_set, "text", source, c, &c.text.act));
   RETURN_IF_ERROR(EpsFromKwargs(tcfg, "text", source, c, 1e-5, &c.text.ln_eps));
-  c.text.bos_id = 49406;
+  if (hf_tok.empty()) {
+    // SimpleTokenizer appends <|startoftext|>, <|endoftext|> after the merges:
+    // the last two ids of the vocabulary (49406 for OpenAI's).
+    c.text.bos_id = c.text.vocab_size - 2;
+    c.Decide("text.bos_id", std::to_string(c.text.bos_id), DecisionSource::kInferred,
+             "CLIP BPE <|startoftext|> = vocab_size - 2");
+  } else {
+    c.text.bos_id = 49406;
+  }
 
   // Vision tower.
   const JsonValue* timm = vcfg ? vcfg->Find("timm_model_name") : nullptr;
