@@ -14,7 +14,8 @@ packages=(
   libjpeg62-turbo-dev      # JPEG decoding identical to Pillow's
   libgtest-dev libgmock-dev
   libbenchmark-dev
-  python3                  # ctypes test of the C ABI (standard library only)
+  python3                  # ctypes test of the C ABI
+  python3-numpy            # the ctypes test compares with the fixtures' .npy arrays
 )
 
 missing=()
