@@ -4,10 +4,8 @@
 #include <string_view>
 #include <vector>
 
-#include "api/replay_diff.h"
-#ifdef CLIPRT_C_API_HAVE_REPLAY
 #include "api/replay.h"
-#endif
+#include "api/replay_diff.h"
 #include "api/results_json.h"
 #include "c_api/handles.h"
 
@@ -83,7 +81,6 @@ cliprt_status cliprt_replay_run(const char* saved_json, size_t saved_size, const
     }
     ASSIGN_OR_RETURN(std::vector<std::string> input_list,
                      cliprt::c_api::CopyStrings(inputs, num_inputs, "inputs"));
-#ifdef CLIPRT_C_API_HAVE_REPLAY
     cliprt::api::ReplayOptions options;
     options.model_path = p.model_path ? p.model_path : "";
     options.tokenizer_path = p.tokenizer_path ? p.tokenizer_path : "";
@@ -91,10 +88,6 @@ cliprt_status cliprt_replay_run(const char* saved_json, size_t saved_size, const
     ASSIGN_OR_RETURN(cliprt::api::ReplayOutcome outcome,
                      cliprt::api::Replay(std::string(saved_json, saved_size), input_list, options));
     return EmitReport(std::move(outcome.report), report_out);
-#else
-    (void)saved_size;
-    return cliprt::UnsupportedError("this build of cliprt has no replay (src/api/replay.cc was not built)");
-#endif
   });
 }
 
