@@ -32,25 +32,6 @@ constexpr int64_t kMaxTokensPerGroup = 4096;
 constexpr double kGroupSlack = 1.25;
 constexpr int64_t kGroupSlackTokens = 4;
 
-Status RefuseUnreadTextTensors(const WeightReader& weights) {
-  // HF names, and the OpenAI/open_clip names canonicalization passes through
-  // untouched (layer scale, ...).
-  for (const char* prefix : {"text_model.", "text_projection", "text.", "transformer.", "token_embedding",
-                             "positional_embedding", "ln_final"}) {
-    std::vector<std::string> unread = weights.Unread(prefix);
-    if (!unread.empty()) {
-      std::string list;
-      for (size_t i = 0; i < unread.size() && i < 4; ++i) {
-        list += (i ? ", \"" : "\"") + weights.SourceName(unread[i]) + "\"";
-      }
-      if (unread.size() > 4) list += ", ... (" + std::to_string(unread.size()) + " in all)";
-      return UnsupportedError("CLIP text tower: the checkpoint has text tensors this architecture does not use: " +
-                              list + " (an unsupported variant, e.g. layer scale)");
-    }
-  }
-  return Status::Ok();
-}
-
 class ClipTextTower final : public TextTower {
  public:
   int64_t context_length() const override { return context_; }
@@ -157,7 +138,10 @@ StatusOr<std::unique_ptr<TextTower>> ClipTextTower::Create(const WeightReader& w
   } else {
     t.embed_dim_ = w;
   }
-  RETURN_IF_ERROR(RefuseUnreadTextTensors(weights));
+  // HF names, and the OpenAI/open_clip names canonicalization passes through.
+  RETURN_IF_ERROR(weights.RefuseUnread({"text_model.", "text_projection", "text.", "transformer.", "token_embedding",
+                                        "positional_embedding", "ln_final"},
+                                       "CLIP text tower"));
 
   t.describe_ = "clip-text width=" + std::to_string(w) + " layers=" + std::to_string(tc.layers) +
                 " heads=" + std::to_string(tc.heads) + " mlp=" + std::to_string(tc.mlp_hidden) +

@@ -194,13 +194,7 @@ StatusOr<std::unique_ptr<ModifiedResNetTower>> ModifiedResNetTower::Create(const
   pool_config.precision = precision;
   ASSIGN_OR_RETURN(tower->attnpool_, AttentionPool2d::Create(weights, "visual.attnpool.", pool_config));
 
-  const std::vector<std::string> unread = weights.Unread("visual.");
-  if (!unread.empty()) {
-    return UnsupportedError("ModifiedResNet tower (width " + std::to_string(w) + ", blocks " + layers_text +
-                            "): checkpoint tensor \"" + weights.SourceName(unread.front()) +
-                            "\" is not part of this architecture" +
-                            (unread.size() > 1 ? " (and " + std::to_string(unread.size() - 1) + " more)" : ""));
-  }
+  RETURN_IF_ERROR(weights.RefuseUnread({"visual."}, "ModifiedResNet tower (width " + std::to_string(w) + ", blocks " + layers_text + ")"));
 
   tower->max_activation_floats_ = max_act;
   const size_t per_image = 4 * static_cast<size_t>(max_act) * sizeof(float);

@@ -96,12 +96,7 @@ StatusOr<std::unique_ptr<TextTower>> SiglipTextTower::Create(const WeightReader&
   } else {
     tower->embed_dim_ = d;
   }
-  const std::vector<std::string> unread = weights.Unread(p);
-  if (!unread.empty()) {
-    return UnsupportedError("SigLIP text tower: checkpoint tensor \"" + weights.SourceName(unread[0]) +
-                            "\" (canonical \"" + unread[0] + "\") is not used by this architecture" +
-                            (unread.size() > 1 ? " (and " + std::to_string(unread.size() - 1) + " more)" : ""));
-  }
+  RETURN_IF_ERROR(weights.RefuseUnread({p}, "SigLIP text tower"));
   char eps[32];
   std::snprintf(eps, sizeof(eps), "%g", tc.ln_eps);
   tower->describe_ = "siglip-text width=" + std::to_string(d) + " layers=" + std::to_string(tc.layers) +

@@ -111,12 +111,7 @@ StatusOr<std::unique_ptr<VisionTower>> SiglipVisionTower::Create(const WeightRea
 
   // A tensor of this tower that nothing above read means a variant we do
   // not implement (e.g. layer scale, qk-norm): refuse rather than ignore it.
-  const std::vector<std::string> unread = weights.Unread(p);
-  if (!unread.empty()) {
-    return UnsupportedError("SigLIP vision tower: checkpoint tensor \"" + weights.SourceName(unread[0]) +
-                            "\" (canonical \"" + unread[0] + "\") is not used by this architecture" +
-                            (unread.size() > 1 ? " (and " + std::to_string(unread.size() - 1) + " more)" : ""));
-  }
+  RETURN_IF_ERROR(weights.RefuseUnread({p}, "SigLIP vision tower"));
   char eps[32];
   std::snprintf(eps, sizeof(eps), "%g", vc.ln_eps);
   tower->describe_ = "siglip-vit width=" + std::to_string(d) + " layers=" + std::to_string(vc.layers) +

@@ -28,25 +28,6 @@ constexpr const char* kEmb = "vision_model.embeddings.";
 // step depends only on its own image, so chunking changes no bits.
 constexpr int64_t kMaxTokensPerChunk = 4096;
 
-// Vision tensors in the checkpoint this tower never read: HF names, and the
-// OpenAI/open_clip names canonicalization passes through untouched (layer
-// scale, attentional pooler, ...).
-Status RefuseUnreadVisionTensors(const WeightReader& weights) {
-  for (const char* prefix : {"vision_model.", "visual_projection.", "visual."}) {
-    std::vector<std::string> unread = weights.Unread(prefix);
-    if (!unread.empty()) {
-      std::string list;
-      for (size_t i = 0; i < unread.size() && i < 4; ++i) {
-        list += (i ? ", \"" : "\"") + weights.SourceName(unread[i]) + "\"";
-      }
-      if (unread.size() > 4) list += ", ... (" + std::to_string(unread.size()) + " in all)";
-      return UnsupportedError("ViT vision tower: the checkpoint has vision tensors this architecture does not use: " +
-                              list + " (an unsupported variant, e.g. layer scale or an attentional pooler)");
-    }
-  }
-  return Status::Ok();
-}
-
 class VitVisionTower final : public VisionTower {
  public:
   int64_t image_size() const override { return image_size_; }
@@ -154,7 +135,8 @@ StatusOr<std::unique_ptr<VisionTower>> VitVisionTower::Create(const WeightReader
   ASSIGN_OR_RETURN(t.ln_post_bias_, weights.F32("vision_model.post_layernorm.bias", {w}));
   ASSIGN_OR_RETURN(Tensor proj, weights.F32("visual_projection.weight", {config.embed_dim, w}));
   ASSIGN_OR_RETURN(t.projection_, PackedLinear::Create(proj, nullptr, precision, "visual_projection"));
-  RETURN_IF_ERROR(RefuseUnreadVisionTensors(weights));
+  // HF names, and the OpenAI/open_clip names canonicalization passes through.
+  RETURN_IF_ERROR(weights.RefuseUnread({"vision_model.", "visual_projection.", "visual."}, "ViT vision tower"));
 
   t.describe_ = "vit width=" + std::to_string(w) + " layers=" + std::to_string(vc.layers) +
                 " heads=" + std::to_string(vc.heads) + " mlp=" + std::to_string(vc.mlp_hidden) +

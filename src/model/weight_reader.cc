@@ -49,4 +49,21 @@ std::vector<std::string> WeightReader::Unread(std::string_view prefix) const {
   return out;
 }
 
+Status WeightReader::RefuseUnread(std::initializer_list<std::string_view> prefixes, std::string_view tower) const {
+  std::vector<std::string> unread;
+  for (std::string_view prefix : prefixes) {
+    for (std::string& name : Unread(prefix)) unread.push_back(std::move(name));
+  }
+  if (unread.empty()) return Status::Ok();
+  std::string list;
+  for (size_t i = 0; i < unread.size() && i < 4; ++i) {
+    list += i ? ", \"" : "\"";
+    list += SourceName(unread[i]);
+    list += "\"";
+  }
+  if (unread.size() > 4) list += ", ... (" + std::to_string(unread.size()) + " in all)";
+  return UnsupportedError(std::string(tower) + ": the checkpoint has tensors this architecture does not use: " + list +
+                          " (an unsupported variant, e.g. layer scale or an attentional pooler)");
+}
+
 }  // namespace cliprt::model

@@ -33,6 +33,12 @@ class WeightReader {
   std::string SourceName(std::string_view name) const;
   // Canonical names starting with `prefix` that were never read.
   std::vector<std::string> Unread(std::string_view prefix) const;
+  // UnsupportedError when a tensor under any of `prefixes` was never read: a
+  // weight the architecture has no place for means a variant cliprt does not
+  // implement (layer scale, an attentional pooler, qk-norm, ...), never
+  // something to ignore. Names the first few tensors as stored in the file;
+  // `tower` starts the message (e.g. "ViT vision tower").
+  Status RefuseUnread(std::initializer_list<std::string_view> prefixes, std::string_view tower) const;
 
  private:
   const io::CanonicalWeights& weights_;
