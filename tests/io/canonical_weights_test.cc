@@ -98,7 +98,9 @@ TEST(CanonicalWeightsTest, ResNetKeepsOpenAiVisionNamesAndMapsTheTextTower) {
   ASSERT_TRUE(canon.ok());
   EXPECT_EQ(canon->naming, "openai-resnet");
   for (const auto& [name, t] : ck->tensors) {
-    if (name.rfind("visual.", 0) == 0) EXPECT_TRUE(canon->tensors.count(name)) << name;
+    if (name.rfind("visual.", 0) == 0) {
+      EXPECT_TRUE(canon->tensors.count(name)) << name;
+    }
   }
   EXPECT_TRUE(canon->tensors.count("text_model.embeddings.token_embedding.weight"));
   EXPECT_TRUE(canon->tensors.count("text_model.encoder.layers.0.self_attn.q_proj.weight"));
