@@ -4,6 +4,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "tokenizer/bit_parallel_pattern.h"
 #include "tokenizer/compiled_pattern.h"
 #include "tokenizer/unicode_tables.h"
 
@@ -261,8 +262,7 @@ bool FixOneStep(std::u32string_view text, CodePoints* out_text) {
 }  // namespace
 
 bool LooksLikeMojibake(std::u32string_view text) {
-  PatternMatch m;
-  return SearchPattern(unicode::kBadnessPattern, text, 0, &m);
+  return PatternMatchesAnywhere(unicode::kBadnessPattern, text);
 }
 
 CodePoints FixC1Controls(std::u32string_view text) {

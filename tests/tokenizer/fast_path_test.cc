@@ -1,0 +1,114 @@
+// The tokenizer's fast paths against the plain implementations they stand in
+// for (each of which is checked against the Python references elsewhere), on
+// the committed corpus, the random Unicode cases and seeded random strings
+// drawn from the characters the fast paths treat specially.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <random>
+
+#include "common/test_paths.h"
+#include "io/json.h"
+#include "tokenizer_test_util.h"
+#include "tokenizer/bit_parallel_pattern.h"
+#include "tokenizer/compiled_pattern.h"
+#include "tokenizer/unicode_tables.h"
+#include "tokenizer/utf8.h"
+
+namespace cliprt {
+namespace {
+
+// Corpus texts plus the random strings of unicode_cases.jsonl, decoded.
+std::vector<CodePoints> CommittedTexts() {
+  std::vector<CodePoints> out;
+  for (const std::string& t : testing::LoadTokenizerCorpus()) out.push_back(DecodeUtf8Lossy(t));
+  std::ifstream f(testing::TestDataDir() + "/tokenizer/unicode_cases.jsonl", std::ios::binary);
+  std::string line;
+  while (std::getline(f, line)) {
+    auto v = io::ParseJson(line, "unicode_cases.jsonl");
+    if (v.ok() && v->Find("text") != nullptr) out.push_back(DecodeUtf8Lossy(v->Find("text")->string()));
+  }
+  EXPECT_GE(out.size(), 4000u);
+  return out;
+}
+
+// Every code point a pattern's sets name (range ends and one inside), plus
+// neighbours, ASCII, newline, other scripts and an astral code point: random
+// strings over it hit the pattern's alternatives often and in every order.
+std::vector<uint32_t> PatternAlphabet(const unicode::CompiledPattern& p, uint32_t limit) {
+  std::vector<uint32_t> alphabet;
+  for (size_t a = 0; a < p.alternative_count; ++a) {
+    const auto& alt = p.alternatives[a];
+    for (size_t i = 0; i < alt.item_count; ++i) {
+      const auto& item = p.items[alt.item_offset + i];
+      if (item.kind != 0) continue;
+      const auto& set = p.sets[item.set];
+      for (size_t r = 0; r < set.range_count; ++r) {
+        const auto& range = p.ranges[set.range_offset + r];
+        for (uint32_t c : {range.first, range.last, (range.first + range.last) / 2, range.first - 1, range.last + 1}) {
+          if (c < limit) alphabet.push_back(c);
+        }
+      }
+    }
+  }
+  for (uint32_t c = 0; c < 0x80; ++c) alphabet.push_back(c);
+  for (uint32_t c : {0xA0u, 0x3000u, 0x4E2Du, 0xAC00u, 0x628u, 0x1F600u, 0x2028u}) {
+    if (c < limit) alphabet.push_back(c);
+  }
+  return alphabet;
+}
+
+void ExpectSameAsSearch(const unicode::CompiledPattern& p, const std::vector<CodePoints>& texts, const char* what) {
+  size_t bad = 0, matched = 0;
+  for (const CodePoints& t : texts) {
+    PatternMatch m;
+    const bool expected = SearchPattern(p, t, 0, &m);
+    matched += expected;
+    if (PatternMatchesAnywhere(p, t) != expected && ++bad <= 5) {
+      ADD_FAILURE() << what << ": " << ::testing::PrintToString(EncodeUtf8(t)) << " expected " << expected;
+    }
+  }
+  EXPECT_EQ(bad, 0u) << what;
+  // The inputs exercise both answers.
+  EXPECT_GT(matched, texts.size() / 200) << what;
+  EXPECT_LT(matched, texts.size()) << what;
+}
+
+std::vector<CodePoints> RandomTexts(const std::vector<uint32_t>& alphabet, size_t count, size_t max_len,
+                                    uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<size_t> pick(0, alphabet.size() - 1), len(0, max_len);
+  std::vector<CodePoints> out(count);
+  for (auto& t : out) {
+    const size_t n = len(rng);
+    for (size_t i = 0; i < n; ++i) t.push_back(alphabet[pick(rng)]);
+  }
+  return out;
+}
+
+TEST(BitParallelPattern, BadnessEqualsSearchOnCommittedTexts) {
+  std::vector<CodePoints> texts = CommittedTexts();
+  ExpectSameAsSearch(unicode::kBadnessPattern, texts, "corpus + unicode cases");
+}
+
+TEST(BitParallelPattern, BadnessEqualsSearchOnRandomStrings) {
+  const auto alphabet = PatternAlphabet(unicode::kBadnessPattern, 0x110000);
+  ExpectSameAsSearch(unicode::kBadnessPattern, RandomTexts(alphabet, 60000, 6, 1), "short random");
+  ExpectSameAsSearch(unicode::kBadnessPattern, RandomTexts(alphabet, 4000, 60, 2), "long random");
+  // Mostly ordinary text with rare pattern characters: matches start
+  // anywhere, incl. the '^' alternative at position 0 only.
+  std::vector<uint32_t> sparse(200, U'a');
+  sparse.insert(sparse.end(), 100, U' ');
+  sparse.insert(sparse.end(), alphabet.begin(), alphabet.end());
+  ExpectSameAsSearch(unicode::kBadnessPattern, RandomTexts(sparse, 20000, 24, 3), "sparse random");
+}
+
+TEST(BitParallelPattern, BytePatternsEqualSearch) {
+  for (const auto* p : {&unicode::kAlteredUtf8Pattern, &unicode::kLossyUtf8Pattern}) {
+    const auto alphabet = PatternAlphabet(*p, 0x100);
+    ExpectSameAsSearch(*p, RandomTexts(alphabet, 30000, 8, 4), "byte pattern");
+  }
+}
+
+}  // namespace
+}  // namespace cliprt
