@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "bench/kernels/gemm_bench_shapes.h"
+#include "core/thread_pool.h"
 
 namespace cliprt::bench {
 
@@ -15,6 +16,12 @@ int GemmBenchThreads() {
   const char* env = std::getenv("CLIPRT_BENCH_THREADS");
   const int n = env != nullptr ? std::atoi(env) : 2;
   return n >= 1 && n <= 256 ? n : 2;
+}
+
+int GemmBenchSpinMicros() {
+  const char* env = std::getenv("CLIPRT_BENCH_SPIN_US");
+  const int us = env != nullptr ? std::atoi(env) : ThreadPool::kAutoSpin;
+  return us >= 0 && us <= 1'000'000 ? us : ThreadPool::kAutoSpin;
 }
 
 void ApplyGemmBenchTiming(benchmark::internal::Benchmark* b) {

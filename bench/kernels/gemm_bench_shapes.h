@@ -51,6 +51,11 @@ inline std::vector<GemmBenchShape> ClipGemmShapes() {
 // Benchmark threads: $CLIPRT_BENCH_THREADS, default 2 (this project's machine).
 int GemmBenchThreads();
 
+// Spin time of cliprt's thread pool: $CLIPRT_BENCH_SPIN_US, default
+// ThreadPool::kAutoSpin (0 = workers sleep at once, as before the pool
+// spun), so the hand-off cost can be measured.
+int GemmBenchSpinMicros();
+
 // Timing: wall-clock time by default; with CLIPRT_BENCH_CPU_TIME=1 the CPU
 // time of the whole process (all threads), which on a shared, oversubscribed
 // machine estimates the quiet-machine ratios better (GFLOPS then means GFLOP

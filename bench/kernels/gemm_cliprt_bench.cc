@@ -18,7 +18,7 @@ namespace {
 ThreadPool* SharedPool(int threads) {
   static std::unique_ptr<ThreadPool> pool;
   if (pool == nullptr || pool->num_threads() != threads) {
-    auto created = ThreadPool::Create(threads);
+    auto created = ThreadPool::Create(threads, GemmBenchSpinMicros());
     if (!created.ok()) return nullptr;
     pool = std::move(created).value();
   }

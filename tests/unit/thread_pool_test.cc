@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <thread>
 #include <vector>
@@ -10,8 +11,8 @@
 namespace cliprt {
 namespace {
 
-std::unique_ptr<ThreadPool> MakePool(int n) {
-  StatusOr<std::unique_ptr<ThreadPool>> pool = ThreadPool::Create(n);
+std::unique_ptr<ThreadPool> MakePool(int n, int spin_micros = ThreadPool::kAutoSpin) {
+  StatusOr<std::unique_ptr<ThreadPool>> pool = ThreadPool::Create(n, spin_micros);
   EXPECT_TRUE(pool.ok()) << pool.status().ToString();
   return std::move(pool).value();
 }
@@ -96,6 +97,37 @@ TEST(ThreadPoolTest, NestedUseRunsInlineWithoutDeadlock) {
     }
   });
   for (auto& c : cells) EXPECT_EQ(c.load(), 1);
+}
+
+// Both hand-off paths give the same loops: workers that sleep at once
+// (spin 0), workers that always catch the next loop while spinning (1 s),
+// and loops spaced so that spinning workers have gone to sleep.
+TEST(ThreadPoolTest, SpinningAndSleepingWorkersRunEveryChunk) {
+  for (int spin : {0, 1, ThreadPool::kSpinMicrosWhenCoresSuffice, 1'000'000}) {
+    auto pool = MakePool(3, spin);
+    ASSERT_EQ(pool->spin_micros(), spin);
+    for (int round = 0; round < 300; ++round) {
+      std::vector<std::atomic<int>> hits(10);
+      pool->ParallelFor(10, [&](int64_t begin, int64_t end, int) {
+        for (int64_t i = begin; i < end; ++i) hits[i]++;
+      });
+      for (auto& h : hits) ASSERT_EQ(h.load(), 1) << "spin " << spin << " round " << round;
+      if (round % 100 == 99) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  }  // destroying a pool whose workers spin or sleep must not hang
+}
+
+TEST(ThreadPoolTest, AutoSpinNeverSpinsWhenThreadsOutnumberCpus) {
+  const unsigned hw = std::thread::hardware_concurrency();
+  auto one = MakePool(1);
+  EXPECT_EQ(one->spin_micros(), ThreadPool::kSpinMicrosWhenCoresSuffice);
+  auto crowded = MakePool(static_cast<int>(hw == 0 ? 1 : hw) + 1);
+  EXPECT_EQ(crowded->spin_micros(), 0);
+}
+
+TEST(ThreadPoolTest, RejectsBadSpinTimes) {
+  EXPECT_EQ(ThreadPool::Create(2, -2).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ThreadPool::Create(2, 1'000'001).status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(ThreadPoolTest, RejectsAbsurdThreadCounts) {
