@@ -22,6 +22,7 @@ cliprt_isa_sources(cliprt_objects AVX512
   ${CMAKE_CURRENT_LIST_DIR}/avx512/bf16_gemm_12x32__avx512f.cc
   ${CMAKE_CURRENT_LIST_DIR}/avx512/gemm_pack_avx512.cc)
 cliprt_isa_sources(cliprt_objects AVX512_BF16
-  ${CMAKE_CURRENT_LIST_DIR}/avx512/bf16_gemm_14x32__avx512bf16.cc)
+  ${CMAKE_CURRENT_LIST_DIR}/avx512/bf16_gemm_14x32__avx512bf16.cc
+  ${CMAKE_CURRENT_LIST_DIR}/avx512/bf16_gemv_1x128__avx512bf16.cc)
 cliprt_isa_sources(cliprt_objects AVX512_VNNI
   ${CMAKE_CURRENT_LIST_DIR}/avx512/qs8_gemm_12x32__avx512vnni.cc)

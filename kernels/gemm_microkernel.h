@@ -97,6 +97,7 @@ void f32_gemm_6x16__avx2_fma(const GemmTileArgs& args);
 void f32_gemm_14x32__avx512f(const GemmTileArgs& args);
 void f32_gemv_1x128__avx512f(const GemmTileArgs& args);
 void bf16_gemm_14x32__avx512bf16(const GemmTileArgs& args);
+void bf16_gemv_1x128__avx512bf16(const GemmTileArgs& args);
 void qs8_gemm_12x32__avx512vnni(const GemmTileArgs& args);
 void bf16_gemm_12x32__avx512f(const GemmTileArgs& args);
 void bf16_gemm_4x16__avx2_fma(const GemmTileArgs& args);

@@ -151,6 +151,16 @@ TEST_P(LowPrecisionGemmTest, BitIdenticalForAnyThreadCount) {
   std::vector<float> part(3 * s.n);
   ASSERT_TRUE(RunPacked(packed, 3, x.data() + 17 * s.k, s.k, part.data(), s.n, ep, 2).ok());
   EXPECT_EQ(0, std::memcmp(part.data(), one.data() + 17 * s.n, part.size() * sizeof(float)));
+  // A single row (M = 1 runs the one-row kernel where the level has one,
+  // over several panels and a ragged last panel) gives the same bits too.
+  for (int64_t row : {int64_t{0}, int64_t{17}, s.m - 1}) {
+    for (int threads : {1, 2}) {
+      std::vector<float> single(s.n);
+      ASSERT_TRUE(RunPacked(packed, 1, x.data() + row * s.k, s.k, single.data(), s.n, ep, threads).ok());
+      EXPECT_EQ(0, std::memcmp(single.data(), one.data() + row * s.n, single.size() * sizeof(float)))
+          << "row " << row << " alone, " << threads << " threads";
+    }
+  }
 }
 
 TEST_P(LowPrecisionGemmTest, NonFiniteRowGivesNonFiniteOutputs) {
