@@ -4,9 +4,12 @@
 // and starts over when full, which changes speed, never ids.
 //
 // Flat open addressing: a power-of-two slot array of offsets into one
-// uint32 pool holding each entry as [hash, piece length, id count, code
-// points..., ids...]. A hit costs one slot load and one contiguous compare,
-// with no per-entry heap nodes to chase. Not synchronized: the owner locks.
+// uint32 pool holding each entry as [hash low, piece length, id count, code
+// points..., ids..., hash high]. A hit costs one slot load and one
+// contiguous compare, with no per-entry heap nodes to chase. The slot array
+// starts small and doubles at load 1/2, so a working set of a few thousand
+// pieces stays within a few cache-resident KiB. Not synchronized: the owner
+// locks.
 #pragma once
 
 #include <cstddef>
@@ -39,7 +42,9 @@ class BpePieceCache {
   size_t size() const { return entries_; }
 
  private:
+  static constexpr size_t kMinSlots = 1024;
   void Clear();
+  void Grow();
 
   size_t max_entries_;
   size_t max_pool_;             // pool words before starting over

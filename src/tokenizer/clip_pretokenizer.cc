@@ -53,12 +53,29 @@ void ClipPretokenize(std::u32string_view text, const ClipPretokenizerSpec& spec,
                      FunctionRef<void(size_t, size_t)> emit) {
   const size_t n = text.size();
   const std::vector<uint8_t>& bmp = BmpClasses();
+  // Which code points can begin a special: ASCII ones in a bitmap; any
+  // non-ASCII one is tested in full when a special begins with a non-ASCII
+  // character or with a letter (IGNORECASE folds e.g. U+212A to 'k').
+  uint64_t ascii_first[2] = {0, 0};
+  bool check_non_ascii = false;
+  for (const CodePoints& special : spec.specials) {
+    if (special.empty()) continue;  // matches nothing (an empty match is no piece)
+    const uint32_t f = special[0];
+    const bool letter = (f | 0x20) >= 'a' && (f | 0x20) <= 'z';
+    if (f < 0x80) ascii_first[f / 64] |= uint64_t{1} << (f % 64);
+    if (spec.ignore_case && letter) {  // both ASCII cases (CharMatches' rule for ASCII)
+      ascii_first[1] |= (uint64_t{1} << ((f | 0x20) % 64)) | (uint64_t{1} << ((f & ~0x20u) % 64));
+    }
+    check_non_ascii |= f >= 0x80 || (spec.ignore_case && letter);
+  }
   size_t i = 0;
   while (i < n) {
     uint32_t c = text[i];
     size_t end = i;
-    for (const CodePoints& special : spec.specials) {
-      if (LiteralAt(text, i, special, spec.ignore_case)) {
+    const bool may_be_special = c < 0x80 ? ((ascii_first[c / 64] >> (c % 64)) & 1) != 0 : check_non_ascii;
+    for (size_t k = 0; may_be_special && k < spec.specials.size(); ++k) {
+      const CodePoints& special = spec.specials[k];
+      if (!special.empty() && LiteralAt(text, i, special, spec.ignore_case)) {
         end = i + special.size();
         break;
       }

@@ -1,5 +1,6 @@
 #include "tokenizer/html_unescape.h"
 
+#include <algorithm>
 #include <string>
 
 #include "tokenizer/unicode_tables.h"
@@ -58,7 +59,10 @@ CodePoints PythonHtmlUnescape(std::u32string_view s) {
   const size_t n = s.size();
   while (i < n) {
     if (s[i] != '&') {
-      out.push_back(s[i++]);
+      // Copy up to the next '&' in one go.
+      const size_t amp = std::min(s.find(U'&', i), n);
+      out.append(s.substr(i, amp - i));
+      i = amp;
       continue;
     }
     size_t p = i + 1;

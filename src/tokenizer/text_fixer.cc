@@ -1,5 +1,6 @@
 #include "tokenizer/text_fixer.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -15,26 +16,6 @@ constexpr size_t kMaxDecodeLength = 1000000;  // ftfy's max_decode_length
 
 bool IsAsciiAlnum(uint32_t c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-// Translation through a CodeString table (ligatures, width map).
-CodePoints Translate(std::u32string_view text, const unicode::CodeString* table, size_t size,
-                     uint32_t min_cp) {
-  const uint32_t max_cp = table[size - 1].cp;
-  bool any = false;
-  for (uint32_t c : text) any |= c >= min_cp && c <= max_cp;
-  if (!any) return CodePoints(text);
-  CodePoints out;
-  out.reserve(text.size());
-  for (uint32_t c : text) {
-    const char* repl = c >= min_cp && c <= max_cp ? unicode::FindCodeString(table, size, c) : nullptr;
-    if (repl != nullptr) {
-      DecodeUtf8Lossy(repl, &out);
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
 }
 
 CodePoints UncurlQuotes(std::u32string_view text) {
@@ -161,6 +142,28 @@ StepFlags Scan(std::u32string_view text) {
   return f;
 }
 
+// Translation through a CodeString table (ligatures, width map): only code
+// points whose step flag is set in the BMP table are looked up (the table
+// spans nearly all of the BMP, so a span test would look up almost every
+// non-ASCII character), and unchanged runs are copied in bulk.
+CodePoints Translate(std::u32string_view text, const unicode::CodeString* table, size_t size, uint16_t flag) {
+  static const uint16_t* bmp = BmpFlags().data();
+  CodePoints out;
+  out.reserve(text.size() + 8);
+  size_t copied = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const uint32_t c = text[i];
+    if (c < 0x10000 && (bmp[c] & flag) == 0) continue;
+    const char* repl = unicode::FindCodeString(table, size, c);
+    if (repl == nullptr) continue;
+    out.append(text.substr(copied, i - copied));
+    DecodeUtf8Lossy(repl, &out);
+    copied = i + 1;
+  }
+  out.append(text.substr(copied));
+  return out;
+}
+
 // fix_and_explain for one segment.
 CodePoints FixSegment(std::u32string_view segment, bool unescape_html) {
   CodePoints text(segment);
@@ -204,10 +207,10 @@ CodePoints FixSegment(std::u32string_view segment, bool unescape_html) {
     }
     apply(f.c1, [](const CodePoints& t) { return FixC1Controls(t); });
     apply(f.ligature, [](const CodePoints& t) {
-      return Translate(t, unicode::kFtfyLigatures, unicode::kFtfyLigaturesSize, 0x132);
+      return Translate(t, unicode::kFtfyLigatures, unicode::kFtfyLigaturesSize, kLigature);
     });
     apply(f.width, [](const CodePoints& t) {
-      return Translate(t, unicode::kFtfyWidthMap, unicode::kFtfyWidthMapSize, 0x3000);
+      return Translate(t, unicode::kFtfyWidthMap, unicode::kFtfyWidthMapSize, kWidth);
     });
     apply(f.quote, [](const CodePoints& t) { return UncurlQuotes(t); });
     apply(f.line_break, [](const CodePoints& t) { return FixLineBreaks(t); });
@@ -238,39 +241,42 @@ CodePoints FtfyUnescapeHtml(std::u32string_view text) {
   out.reserve(text.size());
   size_t i = 0;
   while (i < text.size()) {
-    if (text[i] == '&') {
-      size_t p = i + 1;
-      bool hash = p < text.size() && text[p] == '#';
-      size_t name_begin = hash ? p + 1 : p;
-      size_t e = name_begin;
-      while (e < text.size() && e - name_begin < 24 && IsAsciiAlnum(text[e])) ++e;
-      if (e > name_begin && e < text.size() && text[e] == ';') {
-        std::u32string_view match = text.substr(i, e + 1 - i);
-        std::string key = EncodeUtf8(match.substr(1));  // without '&'
-        const char* value = nullptr;
-        if (!hash) {
-          value = unicode::FindEntity(unicode::kHtml5Entities, unicode::kHtml5EntitiesSize, key);
-          if (value == nullptr) {
-            value = unicode::FindEntity(unicode::kFtfyUpperEntities, unicode::kFtfyUpperEntitiesSize, key);
-          }
+    // Copy up to the next '&' in one go.
+    const size_t amp = std::min(text.find(U'&', i), text.size());
+    out.append(text.substr(i, amp - i));
+    i = amp;
+    if (i == text.size()) break;
+    size_t p = i + 1;
+    bool hash = p < text.size() && text[p] == '#';
+    size_t name_begin = hash ? p + 1 : p;
+    size_t e = name_begin;
+    while (e < text.size() && e - name_begin < 24 && IsAsciiAlnum(text[e])) ++e;
+    if (e > name_begin && e < text.size() && text[e] == ';') {
+      std::u32string_view match = text.substr(i, e + 1 - i);
+      std::string key = EncodeUtf8(match.substr(1));  // without '&'
+      const char* value = nullptr;
+      if (!hash) {
+        value = unicode::FindEntity(unicode::kHtml5Entities, unicode::kHtml5EntitiesSize, key);
+        if (value == nullptr) {
+          value = unicode::FindEntity(unicode::kFtfyUpperEntities, unicode::kFtfyUpperEntitiesSize, key);
         }
-        if (value != nullptr) {
-          DecodeUtf8Lossy(value, &out);
-        } else if (hash) {
-          CodePoints unescaped = PythonHtmlUnescape(match);
-          if (unescaped.find(U';') != CodePoints::npos) {
-            out.append(match);
-          } else {
-            out.append(unescaped);
-          }
-        } else {
-          out.append(match);
-        }
-        i = e + 1;
-        continue;
       }
+      if (value != nullptr) {
+        DecodeUtf8Lossy(value, &out);
+      } else if (hash) {
+        CodePoints unescaped = PythonHtmlUnescape(match);
+        if (unescaped.find(U';') != CodePoints::npos) {
+          out.append(match);
+        } else {
+          out.append(unescaped);
+        }
+      } else {
+        out.append(match);
+      }
+      i = e + 1;
+      continue;
     }
-    out.push_back(text[i]);
+    out.push_back(text[i]);  // '&' not starting an entity
     ++i;
   }
   return out;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iterator>
 #include <vector>
 
 #include "tokenizer/unicode_tables.h"
@@ -20,26 +21,48 @@ bool IsCaseIgnorable(uint32_t cp) {
   return InRanges(unicode::kCaseIgnorable, unicode::kCaseIgnorableSize, cp);
 }
 
-// BMP code points with a simple lowercase mapping (8 KiB): most non-ASCII
-// text (CJK, lowercase letters, symbols) has none, which one bit test proves
-// instead of a binary search.
-const std::vector<uint64_t>& BmpLowerBitmap() {
-  static const std::vector<uint64_t> bits = [] {
-    std::vector<uint64_t> b(0x10000 / 64, 0);
+// Simple lowercase of the BMP as a two-level table: 256-code-point blocks
+// without any mapping (most of the BMP: CJK, Hangul, symbols) share "no
+// change", the ~20 blocks with mappings hold the result per code point
+// (~10 KiB in all). One or two loads instead of a binary search.
+struct BmpLowerTable {
+  static constexpr uint16_t kIdentity = 0xFFFF;  // block_of: no mapping in the block
+  static constexpr uint16_t kSearch = 0xFFFF;    // blocks: look the code point up in the table
+  uint16_t block_of[256];
+  std::vector<uint16_t> blocks;  // 256 results per block with mappings
+};
+
+const BmpLowerTable& BmpLower() {
+  static const BmpLowerTable table = [] {
+    BmpLowerTable t;
+    std::fill(std::begin(t.block_of), std::end(t.block_of), BmpLowerTable::kIdentity);
     for (size_t i = 0; i < unicode::kLowerSimpleSize; ++i) {
-      uint32_t cp = unicode::kLowerSimple[i].from;
-      if (cp < 0x10000) b[cp / 64] |= uint64_t{1} << (cp % 64);
+      const unicode::CodeMapping& m = unicode::kLowerSimple[i];
+      if (m.from >= 0x10000) continue;
+      uint16_t& block = t.block_of[m.from >> 8];
+      if (block == BmpLowerTable::kIdentity) {
+        block = static_cast<uint16_t>(t.blocks.size() / 256);
+        for (uint32_t c = 0; c < 256; ++c) t.blocks.push_back(static_cast<uint16_t>((m.from & ~0xFFu) | c));
+        // U+FFFF itself maps to itself; kSearch there just costs a search.
+        if ((m.from >> 8) == 0xFF) t.blocks.back() = BmpLowerTable::kSearch;
+      }
+      // A mapping leaving the BMP (none in Unicode 14) is left to the search.
+      t.blocks[size_t{block} * 256 + (m.from & 0xFF)] =
+          m.to < 0x10000 ? static_cast<uint16_t>(m.to) : BmpLowerTable::kSearch;
     }
-    return b;
+    return t;
   }();
-  return bits;
+  return table;
 }
 
 uint32_t LowerSimple(uint32_t cp) {
   if (cp < 0x80) return (cp >= 'A' && cp <= 'Z') ? cp | 0x20 : cp;
   if (cp < 0x10000) {
-    static const std::vector<uint64_t>& bmp = BmpLowerBitmap();
-    if ((bmp[cp / 64] >> (cp % 64) & 1) == 0) return cp;
+    static const BmpLowerTable& bmp = BmpLower();
+    const uint16_t block = bmp.block_of[cp >> 8];
+    if (block == BmpLowerTable::kIdentity) return cp;
+    const uint16_t lowered = bmp.blocks[size_t{block} * 256 + (cp & 0xFF)];
+    if (lowered != BmpLowerTable::kSearch) return lowered;
   }
   const unicode::CodeMapping* begin = unicode::kLowerSimple;
   const unicode::CodeMapping* end = begin + unicode::kLowerSimpleSize;
@@ -363,22 +386,48 @@ inline bool IsRegexSpaceFast(uint32_t cp) {
 
 CodePoints CollapseStripLower(std::u32string_view text) {
   // Lowercasing never creates or removes whitespace, so collapsing, lowering
-  // and then stripping equals clip's collapse, strip, lower.
-  CodePoints out;
-  out.reserve(text.size());
+  // and then stripping equals clip's collapse, strip, lower. Output goes to
+  // a buffer sized for one code point per input (only special casings such
+  // as U+0130 produce more, and grow it); ASCII takes a branch-free path, as
+  // spaces and letters alternate too irregularly to predict.
+  CodePoints out(text.size(), U'\0');
+  size_t o = 0;
   bool in_space = false;
   for (size_t i = 0; i < text.size(); ++i) {
-    if (IsRegexSpaceFast(text[i])) {
-      if (!in_space) out.push_back(' ');
+    const uint32_t c = text[i];
+    if (c < 0x80) {
+      const bool space = (c == ' ') | (c - 0x09u < 5u);
+      out[o] = space ? U' ' : static_cast<char32_t>(c - 'A' < 26u ? c | 0x20 : c);
+      o += static_cast<size_t>(!(space && in_space));
+      in_space = space;
+      continue;
+    }
+    if (IsRegexSpaceFast(c)) {
+      if (!in_space) out[o++] = U' ';
       in_space = true;
       continue;
     }
     in_space = false;
-    AppendLowerCollapsed(text, i, IsRegexSpaceFast, &out);
+    if (c == 0x3A3) {
+      out[o++] = IsFinalSigmaCollapsed(text, i, IsRegexSpaceFast) ? 0x3C2 : 0x3C3;
+      continue;
+    }
+    if (c < unicode::kLowerSpecial[0].cp || c > unicode::kLowerSpecial[unicode::kLowerSpecialSize - 1].cp) {
+      out[o++] = LowerSimple(c);
+      continue;
+    }
+    CodePoints lowered;
+    AppendLower(c, &lowered);
+    if (lowered.size() > 1) out.resize(out.size() + lowered.size() - 1);
+    for (char32_t l : lowered) out[o++] = l;
   }
-  std::u32string_view stripped = StripPython(out);
+  out.resize(o);
+  const std::u32string_view stripped = StripPython(out);
   if (stripped.size() == out.size()) return out;
-  return CodePoints(stripped);
+  const size_t lead = static_cast<size_t>(stripped.data() - out.data());
+  out.resize(lead + stripped.size());
+  out.erase(0, lead);
+  return out;
 }
 
 CodePoints JoinSplitLower(std::u32string_view text) {

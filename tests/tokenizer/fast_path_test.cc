@@ -4,6 +4,7 @@
 // drawn from the characters the fast paths treat specially.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <random>
 
@@ -13,6 +14,7 @@
 #include "tokenizer/bit_parallel_pattern.h"
 #include "tokenizer/compiled_pattern.h"
 #include "tokenizer/unicode_tables.h"
+#include "tokenizer/unicode_text.h"
 #include "tokenizer/utf8.h"
 
 namespace cliprt {
@@ -108,6 +110,46 @@ TEST(BitParallelPattern, BytePatternsEqualSearch) {
     const auto alphabet = PatternAlphabet(*p, 0x100);
     ExpectSameAsSearch(*p, RandomTexts(alphabet, 30000, 8, 4), "byte pattern");
   }
+}
+
+
+// CollapseStripLower (one pass, branch-free ASCII, buffer written in place)
+// equals the three Python-exact functions it fuses.
+TEST(FusedCleaning, CollapseStripLowerEqualsUnfused) {
+  std::vector<CodePoints> texts = CommittedTexts();
+  const std::vector<uint32_t> alphabet = {' ', '\t', '\n', '\r', 0x0B, 0x0C, 0x1C, 0x1F, 0x85, 0xA0, 0x2028, 0x3000,
+                                          'A', 'z', 'Q', '1', '\'', 0x130, 0x3A3, 0x3A3, 0x391, 0x3C3, 0x345, 0x301,
+                                          0x10400, 0xFF21, 0x1E9E, 0xC0, 0x4E2D, 0x212A};
+  for (const CodePoints& t : RandomTexts(alphabet, 20000, 12, 5)) texts.push_back(t);
+  size_t bad = 0;
+  for (const CodePoints& t : texts) {
+    if (CollapseStripLower(t) != PythonLower(StripPython(CollapseRegexWhitespace(t))) && ++bad <= 5) {
+      ADD_FAILURE() << ::testing::PrintToString(EncodeUtf8(t));
+    }
+  }
+  EXPECT_EQ(bad, 0u);
+}
+
+// The BMP lowercase table gives what the generated mapping tables say for
+// every code point (PythonLower itself is checked against Python).
+TEST(FusedCleaning, LowercaseTableMatchesMappingTables) {
+  size_t bad = 0;
+  for (uint32_t cp = 0; cp < 0x110000; ++cp) {
+    if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+    CodePoints expected;
+    const char* special = unicode::FindCodeString(unicode::kLowerSpecial, unicode::kLowerSpecialSize, cp);
+    if (special != nullptr) {
+      expected = DecodeUtf8Lossy(special);
+    } else {
+      const auto* end = unicode::kLowerSimple + unicode::kLowerSimpleSize;
+      const auto* it = std::lower_bound(unicode::kLowerSimple, end, cp,
+                                        [](const unicode::CodeMapping& m, uint32_t v) { return m.from < v; });
+      expected = CodePoints(1, (it != end && it->from == cp) ? it->to : cp);
+    }
+    const char32_t one[1] = {cp};
+    if (ContextFreeLower(std::u32string_view(one, 1)) != expected && ++bad <= 5) ADD_FAILURE() << std::hex << cp;
+  }
+  EXPECT_EQ(bad, 0u);
 }
 
 }  // namespace

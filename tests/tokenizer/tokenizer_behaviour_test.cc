@@ -294,5 +294,38 @@ TEST(BpePieceCache, HitsMissesCollisionsAndBound) {
   EXPECT_FALSE(cache.Lookup(long_piece, BpePieceCache::Hash(long_piece), &out));
 }
 
+// The slot table grows from its small start (rehashing every entry) and
+// shrinks back when the bound clears it; entries stay findable throughout,
+// colliding hashes included.
+TEST(BpePieceCache, GrowsAndStartsOverWithoutLosingEntries) {
+  const size_t bound = 20000;
+  BpePieceCache cache(bound);
+  auto piece = [](size_t i) { return std::u32string{U'p', static_cast<char32_t>(0x4E00 + i % 5000), static_cast<char32_t>('a' + i / 5000)}; };
+  // Every 7th piece shares the hash of piece 0.
+  auto hash = [&](size_t i) { return BpePieceCache::Hash(piece(i % 7 == 0 ? 0 : i)); };
+  for (size_t round = 0; round < 2; ++round) {
+    for (size_t i = 0; i < bound; ++i) {
+      const int32_t ids[] = {static_cast<int32_t>(i), static_cast<int32_t>(round)};
+      cache.Insert(piece(i), hash(i), ids);
+      if (i % 997 == 0 || i + 1 == bound) {
+        EXPECT_EQ(cache.size(), i + 1);
+        for (size_t j = 0; j <= i; j += (i / 50) + 1) {
+          std::vector<int64_t> out;
+          ASSERT_TRUE(cache.Lookup(piece(j), hash(j), &out)) << i << " " << j;
+          EXPECT_EQ(out, (std::vector<int64_t>{static_cast<int64_t>(j), static_cast<int64_t>(round)}));
+        }
+      }
+    }
+    // The next insert starts over.
+    std::vector<int64_t> out;
+    const int32_t one[] = {1};
+    cache.Insert(U"zz", BpePieceCache::Hash(U"zz"), one);
+    EXPECT_EQ(cache.size(), 1u);
+    EXPECT_FALSE(cache.Lookup(piece(3), hash(3), &out));
+    ASSERT_TRUE(cache.Lookup(U"zz", BpePieceCache::Hash(U"zz"), &out));
+    cache = BpePieceCache(bound);
+  }
+}
+
 }  // namespace
 }  // namespace cliprt
