@@ -36,20 +36,18 @@ class BitParallelPattern {
   bool Matches(std::u32string_view text) const {
     if (always_) return true;
     Mask d;
-    const uint64_t* first_bmp = can_start_bmp_.data();
-    for (size_t i = 0; i < text.size(); ++i) {
+    const uint16_t* bmp_class = bmp_class_.data();
+    const Mask* class_mask = class_mask_.data();
+    // Branch-free per character: scripts, spaces and ASCII alternate too
+    // irregularly for skipping branches to pay off.
+    if (!text.empty()) {
+      d = (anchored_start_ | start_) & class_mask[ClassOf(text[0])];
+      if ((d & final_).Any()) return true;
+    }
+    for (size_t i = 1; i < text.size(); ++i) {
       const uint32_t c = text[i];
-      const Mask* m;
-      if (c < 0x80) {
-        m = &ascii_[c];
-      } else {
-        // While no alternative is under way, a character no alternative
-        // starts with leaves the automaton empty (the common case).
-        if (!d.Any() && i != 0 && c < 0x10000 && ((first_bmp[c / 64] >> (c % 64)) & 1) == 0) continue;
-        m = &class_mask_[ClassOf(c)];
-      }
-      const Mask start = i == 0 ? start_ | anchored_start_ : start_;
-      d = ((d.ShiftLeft1() & not_start_) | start) & *m;
+      const Mask& m = class_mask[c < 0x10000 ? bmp_class[c] : ClassOf(c)];
+      d = ((d.ShiftLeft1() & not_start_) | start_) & m;
       if ((d & final_).Any()) return true;
     }
     return false;
@@ -101,6 +99,7 @@ class BitParallelPattern {
     if (bits > 128) return false;
 
     BuildClasses(p);
+    if (bmp_class_.empty()) return false;  // more classes than a BMP table can name
     class_mask_.assign(starts_.size(), Mask{});
     size_t bit = 0;
     Mask all_starts;
@@ -118,11 +117,6 @@ class BitParallelPattern {
       final_.Set(bit - 1);
     }
     not_start_ = ~all_starts;
-    for (uint32_t c = 0; c < 0x80; ++c) ascii_[c] = class_mask_[ClassOf(c)];
-    can_start_bmp_.assign(0x10000 / 64, 0);
-    for (uint32_t c = 0; c < 0x10000; ++c) {
-      if ((class_mask_[ClassOf(c)] & start_).Any()) can_start_bmp_[c / 64] |= uint64_t{1} << (c % 64);
-    }
     return true;
   }
 
@@ -179,8 +173,6 @@ class BitParallelPattern {
   std::vector<uint32_t> starts_;      // first code point of each class
   std::vector<uint16_t> bmp_class_;   // class of each BMP code point
   std::vector<Mask> class_mask_;      // per class: positions whose item accepts it
-  Mask ascii_[0x80];                  // class_mask_ of each ASCII code point
-  std::vector<uint64_t> can_start_bmp_;  // BMP code points some (unanchored) variant starts with
   Mask start_, anchored_start_, final_, not_start_;
 };
 

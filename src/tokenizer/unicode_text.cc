@@ -266,31 +266,48 @@ const std::vector<uint64_t>& NfcNotYesBitmap() {
   return bitmap;
 }
 
+// Per BMP code point for the quick check (64 KiB): its canonical combining
+// class, or kNfcNotYes when its NFC_Quick_Check is No or Maybe.
+constexpr uint8_t kNfcNotYes = 0xFF;  // no combining class is 255
+
+const std::vector<uint8_t>& BmpNfcQuickCheck() {
+  static const std::vector<uint8_t> table = [] {
+    const std::vector<uint64_t>& not_yes = NfcNotYesBitmap();
+    std::vector<uint8_t> t(0x10000);
+    for (uint32_t cp = 0; cp < 0x10000; ++cp) {
+      t[cp] = ((not_yes[cp / 64] >> (cp % 64)) & 1) != 0 ? kNfcNotYes : unicode::CombiningClass(cp);
+    }
+    return t;
+  }();
+  return table;
+}
+
 }  // namespace
 
 // UAX #15 quick check answering YES: no code point with NFC_Quick_Check No
 // or Maybe, and combining classes in canonical order. Such a text is NFC.
+// One table load per BMP character and no data-dependent branch but the
+// rare exit (mixed scripts defeat branch prediction).
 bool IsNfcQuickYes(std::u32string_view text) {
-  const std::vector<uint64_t>* not_yes = nullptr;
-  const NfcBitmaps* maps = nullptr;
-  int last_class = 0;
+  static const uint8_t* bmp = BmpNfcQuickCheck().data();
+  uint32_t last_class = 0;
+  bool out_of_order = false;
   for (uint32_t cp : text) {
-    if (cp < 0x300) {  // below U+0300: starters, NFC_QC Yes
-      last_class = 0;
-      continue;
+    uint32_t v;
+    if (cp < 0x10000) {
+      v = bmp[cp];
+    } else {
+      if (cp >= 0x110000) return false;
+      v = ((NfcNotYesBitmap()[cp / 64] >> (cp % 64)) & 1) != 0 ? kNfcNotYes : FastClass(Bitmaps(), cp);
     }
-    if (cp >= 0x110000) return false;
-    if (not_yes == nullptr) {
-      not_yes = &NfcNotYesBitmap();
-      maps = &Bitmaps();
-    }
-    if (((*not_yes)[cp / 64] >> (cp % 64)) & 1) return false;
-    const int cls = FastClass(*maps, cp);
-    if (cls != 0 && last_class > cls) return false;
-    last_class = cls;
+    if (v == kNfcNotYes) return false;
+    out_of_order |= (v != 0) & (last_class > v);
+    last_class = v;
   }
-  return true;
+  return !out_of_order;
 }
+
+CodePoints NormalizeNfcFull(std::u32string_view text) { return NfcFull(text); }
 
 CodePoints NormalizeNfc(std::u32string_view text) {
   if (IsNfcQuickYes(text)) return CodePoints(text);

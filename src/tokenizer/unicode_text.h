@@ -18,6 +18,9 @@ CodePoints ContextFreeLower(std::u32string_view text);
 // unicodedata.normalize('NFC', text) for the pinned Unicode version.
 CodePoints NormalizeNfc(std::u32string_view text);
 bool IsNfcQuickYes(std::u32string_view text);  // true: surely already NFC
+// NFC by full decomposition and recomposition, without the quick check
+// (what NormalizeNfc falls back to; tests compare the two).
+CodePoints NormalizeNfcFull(std::u32string_view text);
 
 // str.strip() (Python whitespace).
 std::u32string_view StripPython(std::u32string_view text);

@@ -152,5 +152,28 @@ TEST(FusedCleaning, LowercaseTableMatchesMappingTables) {
   EXPECT_EQ(bad, 0u);
 }
 
+// The NFC quick check (a table of combining classes and NFC_Quick_Check) only
+// answers yes for texts full NFC leaves unchanged, and says yes to most
+// committed texts (else it would buy nothing).
+TEST(FusedCleaning, NfcQuickCheckIsSound) {
+  std::vector<CodePoints> texts = CommittedTexts();
+  const size_t committed = texts.size();
+  const std::vector<uint32_t> alphabet = {'a', 'e', 'A', ' ', 0x300, 0x301, 0x316, 0x323, 0x327, 0x345, 0x1100,
+                                          0x1161, 0x11A8, 0xAC00, 0xAC01, 0x3099, 0x304B, 0x0958, 0x093C, 0x0915,
+                                          0x212B, 0xC5, 0x1E0A, 0x0F73, 0x1D15E, 0x1D165, 0x1D16E, 0x2126, 0xF900};
+  for (const CodePoints& t : RandomTexts(alphabet, 30000, 8, 6)) texts.push_back(t);
+  size_t unsound = 0, mismatched = 0, yes_committed = 0;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    const CodePoints full = NormalizeNfcFull(texts[i]);
+    const bool yes = IsNfcQuickYes(texts[i]);
+    if (yes && full != texts[i] && ++unsound <= 5) ADD_FAILURE() << ::testing::PrintToString(EncodeUtf8(texts[i]));
+    mismatched += NormalizeNfc(texts[i]) != full;
+    if (i < committed) yes_committed += yes;
+  }
+  EXPECT_EQ(unsound, 0u);
+  EXPECT_EQ(mismatched, 0u);
+  EXPECT_GT(yes_committed, committed * 3 / 4);
+}
+
 }  // namespace
 }  // namespace cliprt
