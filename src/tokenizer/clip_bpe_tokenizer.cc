@@ -200,7 +200,23 @@ void ClipBpeTokenizer::EncodeHf(std::u32string_view text, std::vector<int64_t>* 
 
 StatusOr<std::vector<int64_t>> ClipBpeTokenizer::EncodeUnpadded(std::string_view text,
                                                                 int64_t* invalid_utf8_replaced) const {
-  CodePoints cps;
+  // Per-thread scratch for the decoded and the cleaned text: two fewer
+  // allocations per text (a stream of short captions showed malloc/free at
+  // ~6 % of the time). Kept only while small.
+  struct Scratch {
+    CodePoints cps, cleaned;
+  };
+  thread_local Scratch scratch;
+  struct Trim {
+    Scratch& s;
+    ~Trim() {
+      constexpr size_t kKeep = size_t{1} << 16;
+      if (s.cps.capacity() > kKeep) CodePoints().swap(s.cps);
+      if (s.cleaned.capacity() > kKeep) CodePoints().swap(s.cleaned);
+    }
+  } trim{scratch};
+  CodePoints& cps = scratch.cps;
+  cps.clear();
   size_t replaced = DecodeUtf8Lossy(text, &cps);
   if (invalid_utf8_replaced != nullptr) *invalid_utf8_replaced = static_cast<int64_t>(replaced);
   std::vector<int64_t> ids;
@@ -209,7 +225,8 @@ StatusOr<std::vector<int64_t>> ClipBpeTokenizer::EncodeUnpadded(std::string_view
   ids.push_back(bos_id_);
   switch (options_.variant) {
     case TokenizerVariant::kOpenAiClip:
-      EncodeCleaned(CleanOpenAi(cps), &ids);
+      CleanOpenAi(cps, &scratch.cleaned);
+      EncodeCleaned(scratch.cleaned, &ids);
       break;
     case TokenizerVariant::kOpenClip:
       EncodeCleaned(CleanOpenClipLower(cps), &ids);

@@ -69,8 +69,14 @@ CodePoints BasicClean(std::u32string_view text) {
 }
 
 CodePoints CleanOpenAi(std::u32string_view text) {
+  CodePoints out;
+  CleanOpenAi(text, &out);
+  return out;
+}
+
+void CleanOpenAi(std::u32string_view text, CodePoints* out) {
   CodePoints storage;
-  return CollapseStripLower(BasicCleanView(text, &storage));
+  CollapseStripLower(BasicCleanView(text, &storage), out);
 }
 
 CodePoints CleanOpenClipLower(std::u32string_view text) {

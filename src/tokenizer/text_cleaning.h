@@ -12,6 +12,7 @@ CodePoints BasicClean(std::u32string_view text);
 // clip.simple_tokenizer: whitespace_clean(basic_clean(text)).lower() with the
 // regex module's \s.
 CodePoints CleanOpenAi(std::u32string_view text);
+void CleanOpenAi(std::u32string_view text, CodePoints* out);  // reuses *out's capacity
 // open_clip clean='lower' / 'whitespace' (" ".join(text.split())).
 CodePoints CleanOpenClipLower(std::u32string_view text);
 CodePoints CleanOpenClipWhitespace(std::u32string_view text);

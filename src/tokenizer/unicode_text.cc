@@ -1,6 +1,8 @@
 #include "tokenizer/unicode_text.h"
 
 #include <algorithm>
+#include <climits>
+#include <cstdint>
 #include <cstring>
 #include <iterator>
 #include <vector>
@@ -21,35 +23,49 @@ bool IsCaseIgnorable(uint32_t cp) {
   return InRanges(unicode::kCaseIgnorable, unicode::kCaseIgnorableSize, cp);
 }
 
-// Simple lowercase of the BMP as a two-level table: 256-code-point blocks
-// without any mapping (most of the BMP: CJK, Hangul, symbols) share "no
-// change", the ~20 blocks with mappings hold the result per code point
-// (~10 KiB in all). One or two loads instead of a binary search.
-struct BmpLowerTable {
-  static constexpr uint16_t kIdentity = 0xFFFF;  // block_of: no mapping in the block
-  static constexpr uint16_t kSearch = 0xFFFF;    // blocks: look the code point up in the table
-  uint16_t block_of[256];
-  std::vector<uint16_t> blocks;  // 256 results per block with mappings
+// The BMP's simple lowercase as deltas in a two-level table: 256-code-point
+// blocks with equal contents are stored once (every block without a mapping
+// is the all-zero block: CJK, Hangul, symbols), ~25 distinct blocks in all.
+// Two sentinels mark the code points the fused whitespace + lowercase pass
+// must treat specially: regex whitespace, and code points whose lowercase is
+// not a simple delta (U+0130's special casing, capital sigma's context rule,
+// a mapping outside the BMP or beyond int16).
+constexpr int16_t kLowerRegexSpace = INT16_MIN;
+constexpr int16_t kLowerSlow = INT16_MIN + 1;
+
+struct BmpLowerDeltas {
+  uint8_t block_of[256];
+  std::vector<int16_t> blocks;  // 256 deltas per distinct block
+  int16_t Get(uint32_t cp) const { return blocks[size_t{block_of[cp >> 8]} * 256 + (cp & 0xFF)]; }
 };
 
-const BmpLowerTable& BmpLower() {
-  static const BmpLowerTable table = [] {
-    BmpLowerTable t;
-    std::fill(std::begin(t.block_of), std::end(t.block_of), BmpLowerTable::kIdentity);
+const BmpLowerDeltas& BmpLower() {
+  static const BmpLowerDeltas table = [] {
+    std::vector<int16_t> full(0x10000, 0);
     for (size_t i = 0; i < unicode::kLowerSimpleSize; ++i) {
       const unicode::CodeMapping& m = unicode::kLowerSimple[i];
       if (m.from >= 0x10000) continue;
-      uint16_t& block = t.block_of[m.from >> 8];
-      if (block == BmpLowerTable::kIdentity) {
-        block = static_cast<uint16_t>(t.blocks.size() / 256);
-        for (uint32_t c = 0; c < 256; ++c) t.blocks.push_back(static_cast<uint16_t>((m.from & ~0xFFu) | c));
-        // U+FFFF itself maps to itself; kSearch there just costs a search.
-        if ((m.from >> 8) == 0xFF) t.blocks.back() = BmpLowerTable::kSearch;
-      }
-      // A mapping leaving the BMP (none in Unicode 14) is left to the search.
-      t.blocks[size_t{block} * 256 + (m.from & 0xFF)] =
-          m.to < 0x10000 ? static_cast<uint16_t>(m.to) : BmpLowerTable::kSearch;
+      const int64_t delta = int64_t{m.to} - int64_t{m.from};
+      const bool fits = m.to < 0x10000 && delta > kLowerSlow && delta <= INT16_MAX;
+      full[m.from] = fits ? static_cast<int16_t>(delta) : kLowerSlow;
     }
+    for (size_t i = 0; i < unicode::kLowerSpecialSize; ++i) {
+      if (unicode::kLowerSpecial[i].cp < 0x10000) full[unicode::kLowerSpecial[i].cp] = kLowerSlow;
+    }
+    full[0x3A3] = kLowerSlow;
+    for (uint32_t cp = 0; cp < 0x10000; ++cp) {
+      // A whitespace character with a case mapping would need both rules.
+      if (unicode::IsRegexSpace(cp)) full[cp] = full[cp] == 0 ? kLowerRegexSpace : kLowerSlow;
+    }
+    BmpLowerDeltas t;
+    std::vector<std::vector<int16_t>> distinct;
+    for (uint32_t block = 0; block < 256; ++block) {
+      std::vector<int16_t> content(full.begin() + block * 256, full.begin() + (block + 1) * 256);
+      size_t k = std::find(distinct.begin(), distinct.end(), content) - distinct.begin();
+      if (k == distinct.size()) distinct.push_back(std::move(content));
+      t.block_of[block] = static_cast<uint8_t>(k);
+    }
+    for (const auto& d : distinct) t.blocks.insert(t.blocks.end(), d.begin(), d.end());
     return t;
   }();
   return table;
@@ -58,11 +74,10 @@ const BmpLowerTable& BmpLower() {
 uint32_t LowerSimple(uint32_t cp) {
   if (cp < 0x80) return (cp >= 'A' && cp <= 'Z') ? cp | 0x20 : cp;
   if (cp < 0x10000) {
-    static const BmpLowerTable& bmp = BmpLower();
-    const uint16_t block = bmp.block_of[cp >> 8];
-    if (block == BmpLowerTable::kIdentity) return cp;
-    const uint16_t lowered = bmp.blocks[size_t{block} * 256 + (cp & 0xFF)];
-    if (lowered != BmpLowerTable::kSearch) return lowered;
+    static const BmpLowerDeltas& bmp = BmpLower();
+    const int16_t delta = bmp.Get(cp);
+    if (delta == kLowerRegexSpace) return cp;
+    if (delta != kLowerSlow) return static_cast<uint32_t>(static_cast<int32_t>(cp) + delta);
   }
   const unicode::CodeMapping* begin = unicode::kLowerSimple;
   const unicode::CodeMapping* end = begin + unicode::kLowerSimpleSize;
@@ -402,12 +417,19 @@ inline bool IsRegexSpaceFast(uint32_t cp) {
 }  // namespace
 
 CodePoints CollapseStripLower(std::u32string_view text) {
+  CodePoints out;
+  CollapseStripLower(text, &out);
+  return out;
+}
+
+void CollapseStripLower(std::u32string_view text, CodePoints* result) {
   // Lowercasing never creates or removes whitespace, so collapsing, lowering
   // and then stripping equals clip's collapse, strip, lower. Output goes to
   // a buffer sized for one code point per input (only special casings such
   // as U+0130 produce more, and grow it); ASCII takes a branch-free path, as
   // spaces and letters alternate too irregularly to predict.
-  CodePoints out(text.size(), U'\0');
+  CodePoints& out = *result;
+  out.assign(text.size(), U'\0');  // keeps the caller's capacity
   size_t o = 0;
   bool in_space = false;
   for (size_t i = 0; i < text.size(); ++i) {
@@ -418,6 +440,20 @@ CodePoints CollapseStripLower(std::u32string_view text) {
       o += static_cast<size_t>(!(space && in_space));
       in_space = space;
       continue;
+    }
+    if (c < 0x10000) {
+      static const BmpLowerDeltas& bmp = BmpLower();
+      const int16_t delta = bmp.Get(c);
+      if (delta == kLowerRegexSpace) {
+        if (!in_space) out[o++] = U' ';
+        in_space = true;
+        continue;
+      }
+      if (delta != kLowerSlow) {
+        out[o++] = static_cast<char32_t>(static_cast<int32_t>(c) + delta);
+        in_space = false;
+        continue;
+      }
     }
     if (IsRegexSpaceFast(c)) {
       if (!in_space) out[o++] = U' ';
@@ -440,11 +476,10 @@ CodePoints CollapseStripLower(std::u32string_view text) {
   }
   out.resize(o);
   const std::u32string_view stripped = StripPython(out);
-  if (stripped.size() == out.size()) return out;
+  if (stripped.size() == out.size()) return;
   const size_t lead = static_cast<size_t>(stripped.data() - out.data());
   out.resize(lead + stripped.size());
   out.erase(0, lead);
-  return out;
 }
 
 CodePoints JoinSplitLower(std::u32string_view text) {

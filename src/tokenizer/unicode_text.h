@@ -33,6 +33,7 @@ CodePoints CollapseRegexWhitespace(std::u32string_view text);
 // (clip's whitespace_clean(...).lower()) and PythonLower(JoinPythonSplit(t))
 // (open_clip's).
 CodePoints CollapseStripLower(std::u32string_view text);
+void CollapseStripLower(std::u32string_view text, CodePoints* out);  // reuses *out's capacity
 CodePoints JoinSplitLower(std::u32string_view text);
 
 }  // namespace cliprt
