@@ -22,9 +22,10 @@ bool LiteralAt(std::u32string_view text, size_t pos, std::u32string_view literal
   return true;
 }
 
-// The pattern's character classes per BMP code point, one byte each
-// (64 KiB), built on first use from the same tables: one load instead of a
-// binary search per class test.
+// The pattern's character classes per code point of the BMP and the
+// Supplementary Multilingual Plane (emoji), one byte each (128 KiB, built
+// on first use from the same tables): one load instead of a binary search
+// per class test. Only the parts a text uses are ever touched.
 enum : uint8_t { kLetter = 1, kNumber = 2, kSpace = 4, kOther = 8 };
 
 uint8_t ComputeClasses(uint32_t c) {
@@ -32,17 +33,19 @@ uint8_t ComputeClasses(uint32_t c) {
                               (unicode::IsRegexSpace(c) ? kSpace : 0) | (unicode::IsRegexOther(c) ? kOther : 0));
 }
 
+constexpr uint32_t kTableSize = 0x20000;
+
 const std::vector<uint8_t>& BmpClasses() {
   static const std::vector<uint8_t> table = [] {
-    std::vector<uint8_t> t(0x10000);
-    for (uint32_t c = 0; c < 0x10000; ++c) t[c] = ComputeClasses(c);
+    std::vector<uint8_t> t(kTableSize);
+    for (uint32_t c = 0; c < kTableSize; ++c) t[c] = ComputeClasses(c);
     return t;
   }();
   return table;
 }
 
 inline uint8_t ClassesOf(const std::vector<uint8_t>& bmp, uint32_t c) {
-  return c < 0x10000 ? bmp[c] : ComputeClasses(c);
+  return c < kTableSize ? bmp[c] : ComputeClasses(c);
 }
 
 constexpr std::u32string_view kContractions[] = {U"'s", U"'t", U"'re", U"'ve", U"'m", U"'ll", U"'d"};

@@ -224,8 +224,7 @@ bool FixOneStep(std::u32string_view text, CodePoints* out_text) {
   for (size_t e = 0; e < unicode::kCharmapCount; ++e) {
     if (!Charmaps()[e].Encode(text, &encoded)) continue;
     if (e == kLatin1) latin1_possible = true;
-    PatternMatch m;
-    if (e != kMacRoman && SearchPattern(unicode::kAlteredUtf8Pattern, encoded, 0, &m)) {
+    if (e != kMacRoman && PatternMatchesAnywhere(unicode::kAlteredUtf8Pattern, encoded)) {
       encoded = RestoreByteA0(encoded);
     }
     if (std::string_view(unicode::kCharmapNames[e]).substr(0, 6) == "sloppy") {

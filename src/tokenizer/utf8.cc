@@ -47,20 +47,41 @@ size_t DecodeUtf8Lossy(std::string_view bytes, CodePoints* out) {
   size_t i = 0;
   const size_t n = bytes.size();
   while (i < n) {
-    // ASCII in blocks of 8 bytes (the common case of captions).
-    while (i + 8 <= n) {
+    // ASCII 8 bytes at a time: all 8 are widened (output never runs ahead of
+    // input, so there is room), and the output advances past the ASCII
+    // prefix only - no per-byte branch in mixed-script text.
+    if (i + 8 <= n) {
       uint64_t block;
       std::memcpy(&block, bytes.data() + i, 8);
-      if ((block & 0x8080808080808080ull) != 0) break;
       for (int k = 0; k < 8; ++k) p[k] = static_cast<unsigned char>(bytes[i + static_cast<size_t>(k)]);
-      p += 8;
-      i += 8;
+      const uint64_t high = block & 0x8080808080808080ull;
+      if (high == 0) {
+        p += 8;
+        i += 8;
+        continue;
+      }
+      const size_t ascii = static_cast<size_t>(__builtin_ctzll(high)) / 8;  // little-endian
+      p += ascii;
+      i += ascii;
     }
-    if (i >= n) break;
-    const unsigned char b = static_cast<unsigned char>(bytes[i]);
+    const auto* u = reinterpret_cast<const unsigned char*>(bytes.data());
+    const unsigned char b = u[i];
     if (b < 0x80) {
       *p++ = b;
       ++i;
+      continue;
+    }
+    // Well-formed 2- and 3-byte sequences inline (the same ranges as
+    // SequenceLength: no overlongs, no surrogates); everything else there.
+    if (b >= 0xC2 && b <= 0xDF && i + 1 < n && (u[i + 1] & 0xC0) == 0x80) {
+      *p++ = (uint32_t{b & 0x1Fu} << 6) | (u[i + 1] & 0x3Fu);
+      i += 2;
+      continue;
+    }
+    if (b >= 0xE0 && b <= 0xEF && i + 2 < n && (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80 &&
+        (b != 0xE0 || u[i + 1] >= 0xA0) && (b != 0xED || u[i + 1] <= 0x9F)) {
+      *p++ = (uint32_t{b & 0x0Fu} << 12) | (uint32_t{u[i + 1] & 0x3Fu} << 6) | (u[i + 2] & 0x3Fu);
+      i += 3;
       continue;
     }
     uint32_t cp = 0;

@@ -175,5 +175,57 @@ TEST(FusedCleaning, NfcQuickCheckIsSound) {
   EXPECT_GT(yes_committed, committed * 3 / 4);
 }
 
+// Python's bytes.decode('utf-8', errors='replace'), spelled out from the
+// Unicode standard's table of well-formed byte sequences (Table 3-7): each
+// maximal subpart of an ill-formed sequence becomes one U+FFFD.
+CodePoints ReferenceDecode(const std::string& bytes) {
+  CodePoints out;
+  const auto* s = reinterpret_cast<const unsigned char*>(bytes.data());
+  const size_t n = bytes.size();
+  size_t i = 0;
+  while (i < n) {
+    const unsigned b = s[i];
+    size_t need = 0;
+    unsigned lo = 0x80, hi = 0xBF, cp = 0;
+    if (b < 0x80) { out.push_back(b); ++i; continue; }
+    if (b >= 0xC2 && b <= 0xDF) { need = 1; cp = b & 0x1F; }
+    else if (b >= 0xE0 && b <= 0xEF) { need = 2; cp = b & 0x0F; lo = b == 0xE0 ? 0xA0 : 0x80; hi = b == 0xED ? 0x9F : 0xBF; }
+    else if (b >= 0xF0 && b <= 0xF4) { need = 3; cp = b & 0x07; lo = b == 0xF0 ? 0x90 : 0x80; hi = b == 0xF4 ? 0x8F : 0xBF; }
+    else { out.push_back(0xFFFD); ++i; continue; }
+    size_t k = 1;
+    for (; k <= need && i + k < n; ++k) {
+      const unsigned c = s[i + k];
+      if (c < (k == 1 ? lo : 0x80u) || c > (k == 1 ? hi : 0xBFu)) break;
+      cp = (cp << 6) | (c & 0x3F);
+    }
+    if (k == need + 1) { out.push_back(cp); i += k; } else { out.push_back(0xFFFD); i += k; }
+  }
+  return out;
+}
+
+// The UTF-8 decoder's ASCII blocks and inline 2-/3-byte paths against the
+// reference, on the corpus and on random byte strings mixing ASCII, lead and
+// continuation bytes (every alignment of a sequence against the 8-byte
+// blocks, truncated sequences, surrogates, overlongs).
+TEST(Utf8FastPath, DecodeEqualsReference) {
+  std::vector<std::string> inputs = testing::LoadTokenizerCorpus();
+  std::mt19937 rng(8);
+  const unsigned char alphabet[] = {'a', ' ', 'Z', 0x7F, 0x80, 0x9F, 0xA0, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0,
+                                    0xE1, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF, 0x8F, 0x90, 0x00};
+  std::uniform_int_distribution<size_t> pick(0, sizeof(alphabet) - 1), len(0, 40);
+  for (int t = 0; t < 40000; ++t) {
+    std::string s(len(rng), '\0');
+    for (auto& c : s) c = static_cast<char>(alphabet[pick(rng)]);
+    inputs.push_back(s);
+  }
+  size_t bad = 0;
+  for (const std::string& s : inputs) {
+    CodePoints actual = U"prefix";  // appends after existing content
+    DecodeUtf8Lossy(s, &actual);
+    if (actual != U"prefix" + ReferenceDecode(s) && ++bad <= 5) ADD_FAILURE() << ::testing::PrintToString(s);
+  }
+  EXPECT_EQ(bad, 0u);
+}
+
 }  // namespace
 }  // namespace cliprt
