@@ -82,15 +82,16 @@ CodePoints FixSurrogates(std::u32string_view text) {
 // cannot is skipped (its result would equal its input).
 struct StepFlags {
   bool amp = false, non_ascii = false, c1 = false, ligature = false, width = false, quote = false,
-       line_break = false, surrogate = false, escape = false, control = false;
+       line_break = false, surrogate = false, escape = false, control = false, nfc = false;
 };
 
 // Which step flags one code point sets (the per-character rules of the
 // steps), as bits; Scan ORs them from a table over the BMP. Code points
-// above the BMP only set non_ascii.
+// above the BMP set non_ascii, and nfc unless NFC-inert.
 enum : uint16_t {
   kAmp = 1 << 0, kNonAscii = 1 << 1, kC1 = 1 << 2, kLigature = 1 << 3, kWidth = 1 << 4,
   kQuote = 1 << 5, kLineBreak = 1 << 6, kSurrogate = 1 << 7, kEscape = 1 << 8, kControl = 1 << 9,
+  kNfc = 1 << 10,  // not NFC-inert: the NFC quick check must look
 };
 
 uint16_t FlagsOf(uint32_t c) {
@@ -112,6 +113,7 @@ uint16_t FlagsOf(uint32_t c) {
   if (c == 0x2BC || (c >= 0x2018 && c <= 0x201F)) b |= kQuote;
   if (c >= 0xD800 && c <= 0xDFFF) b |= kSurrogate;
   if (IsFtfyControl(c)) b |= kControl;
+  if (!IsNfcInert(c)) b |= kNfc;
   return b;
 }
 
@@ -127,7 +129,13 @@ const std::vector<uint16_t>& BmpFlags() {
 StepFlags Scan(std::u32string_view text) {
   static const uint16_t* table = BmpFlags().data();
   uint32_t bits = 0;
-  for (uint32_t c : text) bits |= c < 0x10000 ? table[c] : uint32_t{kNonAscii};
+  for (uint32_t c : text) {
+    if (c < 0x10000) {
+      bits |= table[c];
+    } else {
+      bits |= kNonAscii | (IsNfcInert(c) ? 0u : uint32_t{kNfc});
+    }
+  }
   StepFlags f;
   f.amp = bits & kAmp;
   f.non_ascii = bits & kNonAscii;
@@ -139,6 +147,7 @@ StepFlags Scan(std::u32string_view text) {
   f.surrogate = bits & kSurrogate;
   f.escape = bits & kEscape;
   f.control = bits & kControl;
+  f.nfc = bits & kNfc;
   return f;
 }
 
@@ -218,7 +227,7 @@ CodePoints FixSegment(std::u32string_view segment, bool unescape_html) {
     apply(f.escape, [](const CodePoints& t) { return FtfyRemoveTerminalEscapes(t); });
     apply(f.control, [](const CodePoints& t) { return RemoveControlChars(t); });
     if (!nfc_fixed_point) {
-      if (!IsNfcQuickYes(text)) {
+      if (f.nfc && !IsNfcQuickYes(text)) {
         next = NormalizeNfc(text);
         if (next != text) {
           replace_text();

@@ -299,6 +299,12 @@ const std::vector<uint8_t>& BmpNfcQuickCheck() {
 
 }  // namespace
 
+bool IsNfcInert(uint32_t cp) {
+  if (cp < 0x10000) return BmpNfcQuickCheck()[cp] == 0;
+  if (cp >= 0x110000) return false;
+  return ((NfcNotYesBitmap()[cp / 64] >> (cp % 64)) & 1) == 0 && FastClass(Bitmaps(), cp) == 0;
+}
+
 // UAX #15 quick check answering YES: no code point with NFC_Quick_Check No
 // or Maybe, and combining classes in canonical order. Such a text is NFC.
 // One table load per BMP character and no data-dependent branch but the

@@ -18,6 +18,9 @@ CodePoints ContextFreeLower(std::u32string_view text);
 // unicodedata.normalize('NFC', text) for the pinned Unicode version.
 CodePoints NormalizeNfc(std::u32string_view text);
 bool IsNfcQuickYes(std::u32string_view text);  // true: surely already NFC
+// The code point is NFC_Quick_Check Yes with combining class 0: a text of
+// only such code points is NFC (IsNfcQuickYes needs no look at it).
+bool IsNfcInert(uint32_t cp);
 // NFC by full decomposition and recomposition, without the quick check
 // (what NormalizeNfc falls back to; tests compare the two).
 CodePoints NormalizeNfcFull(std::u32string_view text);
