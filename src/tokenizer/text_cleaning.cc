@@ -50,12 +50,12 @@ namespace {
 // change nothing (no copy), else into *storage.
 std::u32string_view BasicCleanView(std::u32string_view text, CodePoints* storage) {
   if (FtfyInvariant(text)) return StripPython(text);
-  *storage = FtfyFixText(text);
+  std::u32string_view fixed = text;
+  if (FtfyFixTextIfChanged(text, storage)) fixed = *storage;
   // html.unescape of a text without '&' is the text: skip the copies.
-  if (storage->find(U'&') != CodePoints::npos) {
-    *storage = PythonHtmlUnescape(*storage);
-    if (storage->find(U'&') != CodePoints::npos) *storage = PythonHtmlUnescape(*storage);
-  }
+  if (fixed.find(U'&') == std::u32string_view::npos) return StripPython(fixed);
+  *storage = PythonHtmlUnescape(fixed);
+  if (storage->find(U'&') != CodePoints::npos) *storage = PythonHtmlUnescape(*storage);
   return StripPython(*storage);
 }
 
@@ -64,7 +64,7 @@ std::u32string_view BasicCleanView(std::u32string_view text, CodePoints* storage
 CodePoints BasicClean(std::u32string_view text) {
   CodePoints storage;
   std::u32string_view cleaned = BasicCleanView(text, &storage);
-  if (cleaned.size() == storage.size()) return storage;  // the whole storage (or both empty)
+  if (cleaned.data() == storage.data() && cleaned.size() == storage.size()) return storage;  // all of it
   return CodePoints(cleaned);
 }
 

@@ -173,72 +173,95 @@ CodePoints Translate(std::u32string_view text, const unicode::CodeString* table,
   return out;
 }
 
-// fix_and_explain for one segment.
-CodePoints FixSegment(std::u32string_view segment, bool unescape_html) {
-  CodePoints text(segment);
-  // ftfy reruns every step until a round changes nothing; the confirming
-  // round repeats work whose result is known. Two steps are idempotent and
-  // costly: fix_encoding (FixMojibake stops at a fixed point of its one-step
-  // fix) and NFC. While no other step has changed the text since one of them
-  // ran, the text is its fixed point and rerunning it cannot change it.
+// fix_and_explain for one segment: true with the result in *out when it
+// differs from the segment (an unchanged segment is never copied).
+bool FixSegment(std::u32string_view segment, bool unescape_html, CodePoints* out) {
+  // The current text: the segment itself until a step changes it, then
+  // `text`.
+  std::u32string_view cur = segment;
+  CodePoints text;
   bool mojibake_fixed_point = false, nfc_fixed_point = false;
   CodePoints orig, next;
+  std::u32string_view orig_view;  // the round's input once it changed: the segment or `orig`
+  // The step flags of the current text, or a superset of them (a step whose
+  // trigger characters are absent leaves the text unchanged, so extra flags
+  // only cost a look). Kept across rounds; rescanned after a step whose
+  // output may contain anything.
+  StepFlags f = Scan(cur);
+  bool rescan = false;
   for (int round = 0; round < 64; ++round) {  // ftfy loops until stable
     // The round's input, saved at its first change (a round that changes
     // nothing needs no copy to tell).
     bool round_changed = false;
-    auto replace_text = [&]() {
+    auto replace_text = [&]() {  // the new text is in `next`
       if (!round_changed) {
-        orig.swap(text);
+        if (cur.data() == segment.data()) {
+          orig_view = segment;
+        } else {
+          orig.swap(text);
+          orig_view = orig;
+        }
         round_changed = true;
       }
       text.swap(next);
+      cur = text;
     };
-    StepFlags f = Scan(text);
-    auto apply = [&](bool needed, auto step) {
+    if (rescan) f = Scan(cur);
+    rescan = false;
+    // own_flag: the step only removes its trigger characters or maps them to
+    // flag-free ASCII ('\'', '"', '\n'), so clearing its flag keeps f a
+    // superset without a rescan.
+    auto apply = [&](bool needed, auto step, bool* own_flag = nullptr) {
       if (!needed) return;
-      next = step(text);
-      if (next != text) {
+      next = step(cur);
+      if (next != cur) {
         replace_text();
-        f = Scan(text);
+        if (own_flag != nullptr) {
+          *own_flag = false;
+        } else {
+          f = Scan(cur);
+        }
         mojibake_fixed_point = nfc_fixed_point = false;
       }
     };
-    apply(unescape_html && f.amp, [](const CodePoints& t) { return FtfyUnescapeHtml(t); });
+    apply(unescape_html && f.amp, [](std::u32string_view t) { return FtfyUnescapeHtml(t); });
     if (f.non_ascii && !mojibake_fixed_point) {
       bool converged = false;
-      if (FixMojibakeIfChanged(text, &next, &converged)) {
+      if (FixMojibakeIfChanged(cur, &next, &converged)) {
         replace_text();
-        f = Scan(text);
+        f = Scan(cur);
         nfc_fixed_point = false;
       }
       mojibake_fixed_point = converged;
     }
-    apply(f.c1, [](const CodePoints& t) { return FixC1Controls(t); });
-    apply(f.ligature, [](const CodePoints& t) {
+    apply(f.c1, [](std::u32string_view t) { return FixC1Controls(t); });
+    apply(f.ligature, [](std::u32string_view t) {
       return Translate(t, unicode::kFtfyLigatures, unicode::kFtfyLigaturesSize, kLigature);
     });
-    apply(f.width, [](const CodePoints& t) {
+    apply(f.width, [](std::u32string_view t) {
       return Translate(t, unicode::kFtfyWidthMap, unicode::kFtfyWidthMapSize, kWidth);
     });
-    apply(f.quote, [](const CodePoints& t) { return UncurlQuotes(t); });
-    apply(f.line_break, [](const CodePoints& t) { return FixLineBreaks(t); });
-    apply(f.surrogate, [](const CodePoints& t) { return FixSurrogates(t); });
-    apply(f.escape, [](const CodePoints& t) { return FtfyRemoveTerminalEscapes(t); });
-    apply(f.control, [](const CodePoints& t) { return RemoveControlChars(t); });
+    apply(f.quote, [](std::u32string_view t) { return UncurlQuotes(t); }, &f.quote);
+    apply(f.line_break, [](std::u32string_view t) { return FixLineBreaks(t); }, &f.line_break);
+    apply(f.surrogate, [](std::u32string_view t) { return FixSurrogates(t); });
+    apply(f.escape, [](std::u32string_view t) { return FtfyRemoveTerminalEscapes(t); }, &f.escape);
+    apply(f.control, [](std::u32string_view t) { return RemoveControlChars(t); }, &f.control);
     if (!nfc_fixed_point) {
-      if (f.nfc && !IsNfcQuickYes(text)) {
-        next = NormalizeNfc(text);
-        if (next != text) {
+      if (f.nfc && !IsNfcQuickYes(cur)) {
+        next = NormalizeNfc(cur);
+        if (next != cur) {
           replace_text();
           mojibake_fixed_point = false;
+          rescan = true;  // composed characters may carry other flags
         }
       }
       nfc_fixed_point = true;
     }
-    if (!round_changed || text == orig) break;
+    if (!round_changed || cur == orig_view) break;
   }
-  return text;
+  if (cur.data() == segment.data()) return false;
+  *out = std::move(text);
+  return true;
 }
 
 }  // namespace
@@ -314,20 +337,39 @@ CodePoints FtfyRemoveTerminalEscapes(std::u32string_view text) {
 
 CodePoints FtfyFixText(std::u32string_view text) {
   CodePoints out;
-  out.reserve(text.size());
+  if (!FtfyFixTextIfChanged(text, &out)) return CodePoints(text);
+  return out;
+}
+
+bool FtfyFixTextIfChanged(std::u32string_view text, CodePoints* result) {
+  CodePoints out, fixed;
   bool unescape_html = true;  // 'auto' until a segment contains '<'
+  bool changed = false;
   size_t pos = 0;
   while (pos < text.size()) {
-    size_t nl = text.find(U'\n', pos);
-    size_t end = nl == std::u32string_view::npos ? text.size() : nl + 1;
-    if (end - pos > kMaxDecodeLength) end = pos + kMaxDecodeLength;
+    // One pass finds the segment's end and whether it holds a '<'.
+    const size_t limit = text.size() - pos > kMaxDecodeLength ? pos + kMaxDecodeLength : text.size();
+    size_t end = pos;
+    bool less_than = false;
+    while (end < limit) {
+      const char32_t c = text[end++];
+      less_than |= c == U'<';
+      if (c == U'\n') break;
+    }
     std::u32string_view segment = text.substr(pos, end - pos);
-    if (unescape_html && segment.find(U'<') != std::u32string_view::npos) unescape_html = false;
-    if (pos == 0 && end == text.size()) return FixSegment(segment, unescape_html);  // one segment: no copy
-    out.append(FixSegment(segment, unescape_html));
+    if (less_than) unescape_html = false;
+    if (pos == 0 && end == text.size()) return FixSegment(segment, unescape_html, result);  // one segment
+    if (FixSegment(segment, unescape_html, &fixed)) {
+      if (!changed) out.assign(text.substr(0, pos));
+      changed = true;
+      out.append(fixed);
+    } else if (changed) {
+      out.append(segment);
+    }
     pos = end;
   }
-  return out;
+  if (changed) *result = std::move(out);
+  return changed;
 }
 
 }  // namespace cliprt

@@ -11,6 +11,9 @@
 namespace cliprt {
 
 CodePoints FtfyFixText(std::u32string_view text);
+// The same without copying an unchanged text: true with the result in *out
+// when it differs from `text`.
+bool FtfyFixTextIfChanged(std::u32string_view text, CodePoints* out);
 
 // The ftfy steps that can be used on their own.
 CodePoints FtfyUnescapeHtml(std::u32string_view text);
