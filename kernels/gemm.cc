@@ -125,6 +125,13 @@ void PackRows(const GemmKernelEntry& e, const GemmPlan& plan, const float* x, in
   const float* xr = x + row0 * ldx;
   switch (plan.precision) {
     case GemmPrecision::kF32:
+#if defined(__x86_64__) || defined(_M_X64)
+      if (e.isa == IsaLevel::kAvx512 && e.mr <= 16) {
+        PackGemmActivationsF32Avx512(xr, ldx, rows, plan.k_padded, e.mr,
+                                     reinterpret_cast<float*>(out));
+        break;
+      }
+#endif
       PackGemmActivationsF32(xr, ldx, rows, plan.k_padded, e.mr, reinterpret_cast<float*>(out));
       break;
     case GemmPrecision::kBF16:

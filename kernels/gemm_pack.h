@@ -50,6 +50,9 @@ void PackGemmActivationsQS8(const float* x, int64_t ldx, int64_t rows, int64_t k
 // AVX-512 versions (kernels/avx512/gemm_pack_avx512.cc) of the whole-K
 // packers (k0 = 0, kcb = k_padded): byte-identical output, run only when the
 // CPU has AVX-512.
+// fp32: rows of X (rows <= any multiple of mr, mr <= 16) over all of K.
+void PackGemmActivationsF32Avx512(const float* x, int64_t ldx, int64_t rows, int64_t k, int mr,
+                                  float* out);
 void PackGemmActivationsBF16Avx512(const float* x, int64_t ldx, int64_t rows, int64_t k_padded,
                                    int64_t k, int mr, uint16_t* out);
 void ComputeGemmRowScalesQS8Avx512(const float* x, int64_t ldx, int64_t rows, int64_t k,

@@ -1,10 +1,11 @@
-// AVX-512 versions of the per-call activation packing for bf16 and int8 (the
-// fp32 copy is cheap enough portably). They produce exactly the bytes of the
-// portable packers in kernels/gemm_pack.cc — same round-to-nearest-even bf16
-// conversion, same float product and rounding for int8 — so a kernel's
-// result does not depend on which packer ran.
+// AVX-512 versions of the per-call activation packing for fp32, bf16 and
+// int8. They produce exactly the bytes of the portable packers in
+// kernels/gemm_pack.cc — a plain transpose for fp32, the same
+// round-to-nearest-even bf16 conversion, the same float product and rounding
+// for int8 — so a kernel's result does not depend on which packer ran.
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "kernels/avx512/gemm_activation_avx512.h"
@@ -17,7 +18,65 @@ inline __mmask16 TailMask(int64_t count) {
   return count >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << count) - 1);
 }
 
+// Transposes a 16×16 block held as 16 row vectors into 16 column vectors
+// (in place): 32-bit unpacks, 64-bit unpacks, then two rounds of 128-bit
+// lane shuffles.
+inline void Transpose16x16(__m512 (&v)[16]) {
+  __m512 t[16];
+  for (int i = 0; i < 8; ++i) {
+    t[2 * i] = _mm512_unpacklo_ps(v[2 * i], v[2 * i + 1]);
+    t[2 * i + 1] = _mm512_unpackhi_ps(v[2 * i], v[2 * i + 1]);
+  }
+  // u[4g + j], lane L: rows 4g..4g+3 of column 4L + j.
+  __m512 u[16];
+  for (int g = 0; g < 4; ++g) {
+    const __m512d t0 = _mm512_castps_pd(t[4 * g]), t1 = _mm512_castps_pd(t[4 * g + 1]);
+    const __m512d t2 = _mm512_castps_pd(t[4 * g + 2]), t3 = _mm512_castps_pd(t[4 * g + 3]);
+    u[4 * g + 0] = _mm512_castpd_ps(_mm512_unpacklo_pd(t0, t2));
+    u[4 * g + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(t0, t2));
+    u[4 * g + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(t1, t3));
+    u[4 * g + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(t1, t3));
+  }
+  for (int j = 0; j < 4; ++j) {
+    const __m512 lo01 = _mm512_shuffle_f32x4(u[j], u[4 + j], 0x44);   // groups 0,1: lanes 0,1
+    const __m512 hi01 = _mm512_shuffle_f32x4(u[j], u[4 + j], 0xEE);   // groups 0,1: lanes 2,3
+    const __m512 lo23 = _mm512_shuffle_f32x4(u[8 + j], u[12 + j], 0x44);
+    const __m512 hi23 = _mm512_shuffle_f32x4(u[8 + j], u[12 + j], 0xEE);
+    v[j] = _mm512_shuffle_f32x4(lo01, lo23, 0x88);       // column j
+    v[4 + j] = _mm512_shuffle_f32x4(lo01, lo23, 0xDD);   // column 4 + j
+    v[8 + j] = _mm512_shuffle_f32x4(hi01, hi23, 0x88);   // column 8 + j
+    v[12 + j] = _mm512_shuffle_f32x4(hi01, hi23, 0xDD);  // column 12 + j
+  }
+}
+
 }  // namespace
+
+void PackGemmActivationsF32Avx512(const float* x, int64_t ldx, int64_t rows, int64_t k, int mr,
+                                  float* out) {
+  // One micro-panel (up to mr <= 16 rows) and 16 columns of K at a time:
+  // load its rows, transpose, store each column's `panel_rows` values where
+  // the micro-kernel reads them (k-major, mr apart). Rows past the panel and
+  // columns past K are neither read nor written, as in the portable packer.
+  for (int64_t row0 = 0; row0 < rows; row0 += mr) {
+    const int panel_rows = static_cast<int>(std::min<int64_t>(mr, rows - row0));
+    const __mmask16 row_mask = TailMask(panel_rows);
+    float* dst = out + row0 * k;
+    const float* src = x + row0 * ldx;
+    for (int64_t kk = 0; kk < k; kk += 16) {
+      const __mmask16 k_mask = TailMask(k - kk);
+      __m512 v[16];
+      for (int r = 0; r < 16; ++r) {
+        v[r] = r < panel_rows ? _mm512_maskz_loadu_ps(k_mask, src + r * ldx + kk)
+                              : _mm512_setzero_ps();
+      }
+      Transpose16x16(v);
+      const int64_t columns = std::min<int64_t>(16, k - kk);
+      for (int64_t c = 0; c < columns; ++c) {
+        _mm512_mask_storeu_ps(dst + (kk + c) * mr, row_mask, v[c]);
+      }
+    }
+  }
+}
 
 void PackGemmActivationsBF16Avx512(const float* x, int64_t ldx, int64_t rows, int64_t k_padded,
                                    int64_t k, int mr, uint16_t* out) {
