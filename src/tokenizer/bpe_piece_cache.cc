@@ -23,11 +23,11 @@ void BpePieceCache::Clear() {
 }
 
 void BpePieceCache::Grow() {
-  std::vector<uint32_t> bigger(slots_.size() * 2, 0);
+  std::vector<uint64_t> bigger(slots_.size() * 2, 0);
   const size_t mask = bigger.size() - 1;
-  for (uint32_t slot : slots_) {
+  for (uint64_t slot : slots_) {
     if (slot == 0) continue;
-    const uint32_t* e = pool_.data() + (slot - 1);
+    const uint32_t* e = pool_.data() + (static_cast<uint32_t>(slot) - 1);
     size_t i = static_cast<size_t>(e[3 + e[1] + e[2]]) & mask;
     while (bigger[i] != 0) i = (i + 1) & mask;
     bigger[i] = slot;
@@ -37,12 +37,13 @@ void BpePieceCache::Grow() {
 
 bool BpePieceCache::Lookup(std::u32string_view piece, uint64_t hash, std::vector<int64_t>* out) const {
   const size_t mask = slots_.size() - 1;
-  const uint32_t tag = static_cast<uint32_t>(hash);
+  const uint64_t tag = static_cast<uint32_t>(hash);
   for (size_t i = static_cast<size_t>(hash >> 32) & mask;; i = (i + 1) & mask) {
-    const uint32_t slot = slots_[i];
+    const uint64_t slot = slots_[i];
     if (slot == 0) return false;
-    const uint32_t* e = pool_.data() + (slot - 1);
-    if (e[0] != tag || e[1] != piece.size()) continue;
+    if ((slot >> 32) != tag) continue;  // most probes end here, without touching the pool
+    const uint32_t* e = pool_.data() + (static_cast<uint32_t>(slot) - 1);
+    if (e[1] != piece.size()) continue;
     // Pieces are a few code points: an inline loop beats a memcmp call.
     bool same = true;
     for (size_t k = 0; k < piece.size() && same; ++k) same = e[3 + k] == static_cast<uint32_t>(piece[k]);
@@ -62,7 +63,7 @@ void BpePieceCache::Insert(std::u32string_view piece, uint64_t hash, std::span<c
   const size_t mask = slots_.size() - 1;
   size_t i = static_cast<size_t>(hash >> 32) & mask;
   while (slots_[i] != 0) i = (i + 1) & mask;  // load factor <= 1/2: a free slot is near
-  slots_[i] = static_cast<uint32_t>(pool_.size() + 1);
+  slots_[i] = (uint64_t{static_cast<uint32_t>(hash)} << 32) | static_cast<uint32_t>(pool_.size() + 1);
   pool_.push_back(static_cast<uint32_t>(hash));
   pool_.push_back(static_cast<uint32_t>(piece.size()));
   pool_.push_back(static_cast<uint32_t>(ids.size()));

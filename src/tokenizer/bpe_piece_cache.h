@@ -3,10 +3,11 @@
 // cliprt keeps at most max_entries pieces of <= kMaxPieceChars code points
 // and starts over when full, which changes speed, never ids.
 //
-// Flat open addressing: a power-of-two slot array of offsets into one
-// uint32 pool holding each entry as [hash low, piece length, id count, code
-// points..., ids..., hash high]. A hit costs one slot load and one
-// contiguous compare, with no per-entry heap nodes to chase. The slot array
+// Flat open addressing: a power-of-two array of slots (hash tag, offset)
+// into one uint32 pool holding each entry as [hash low, piece length, id
+// count, code points..., ids..., hash high]. A hit costs one slot load and
+// one contiguous compare, with no per-entry heap nodes to chase; a probe
+// past another piece's slot usually stops at the tag. The slot array
 // starts small and doubles at load 1/2, so a working set of a few thousand
 // pieces stays within a few cache-resident KiB. Not synchronized: the owner
 // locks.
@@ -48,7 +49,7 @@ class BpePieceCache {
 
   size_t max_entries_;
   size_t max_pool_;             // pool words before starting over
-  std::vector<uint32_t> slots_; // 0 = empty, else pool offset + 1
+  std::vector<uint64_t> slots_; // 0 = empty, else hash tag << 32 | (pool offset + 1)
   std::vector<uint32_t> pool_;
   size_t entries_ = 0;
 };
