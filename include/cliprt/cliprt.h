@@ -243,11 +243,19 @@ typedef struct cliprt_model_params {
                                    1: such a text is an error naming its index */
   int32_t compute_sha256;       /* 1 (default): hash every weights file for provenance and
                                    index identity; 0: skip (faster load, hashes "") */
+  int32_t thread_spin_us;       /* how long idle pool threads spin-wait for the next
+                                   parallel step before sleeping (waking a sleeping thread
+                                   costs tens of microseconds per step):
+                                   -1 (default): 200 when num_threads <= the CPUs this
+                                   process may use, else 0; 0: never spin (cores shared
+                                   with other busy work); or 1..1000000 */
 } cliprt_model_params;
 
 /* Defaults: struct_size set, tokenizer_path NULL, towers BOTH, precision F32,
  * num_threads 0, preprocess_preset NULL, manifest_dir NULL,
- * strict_truncation 0, compute_sha256 1. */
+ * strict_truncation 0, compute_sha256 1, thread_spin_us -1. A caller built
+ * against an older header (smaller struct_size) gets the defaults for the
+ * fields it does not have. */
 CLIPRT_API cliprt_model_params cliprt_model_default_params(void);
 
 /* Loads a checkpoint as downloaded: a file (OpenAI .pt, open_clip .bin /

@@ -406,6 +406,7 @@ struct ModelOptions {
   std::string manifest_dir;    // "" → $CLIPRT_MANIFEST_DIR / built-in search
   bool strict_truncation = false;
   bool compute_sha256 = true;
+  int thread_spin_us = -1;     // -1 → automatic; 0 → never spin (see cliprt_model_params)
 };
 
 struct ModelInfo {
@@ -437,6 +438,7 @@ class Model {
     p.manifest_dir = options.manifest_dir.empty() ? nullptr : options.manifest_dir.c_str();
     p.strict_truncation = options.strict_truncation ? 1 : 0;
     p.compute_sha256 = options.compute_sha256 ? 1 : 0;
+    p.thread_spin_us = options.thread_spin_us;
     cliprt_model* h = nullptr;
     Check(cliprt_model_load(path.c_str(), &p, &h));
     return Model(h);

@@ -59,7 +59,7 @@ StatusOr<std::unique_ptr<LoadedModel>> LoadedModel::Load(const ModelLoadOptions&
   std::unique_ptr<LoadedModel> m(new LoadedModel());
   m->options_ = options;
   const int threads = options.threads == 0 ? DefaultThreads() : options.threads;
-  ASSIGN_OR_RETURN(m->pool_, ThreadPool::Create(threads));
+  ASSIGN_OR_RETURN(m->pool_, ThreadPool::Create(threads, options.spin_micros));
 
   io::LoadOptions load;
   load.towers = options.towers;

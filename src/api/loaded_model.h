@@ -40,6 +40,7 @@ struct ModelLoadOptions {
   io::Towers towers = io::Towers::kBoth;
   io::Precision precision = io::Precision::kF32;
   int threads = 0;             // 0 → std::thread::hardware_concurrency()
+  int spin_micros = ThreadPool::kAutoSpin;  // idle spin of the pool (core/thread_pool.h)
   std::string preset;          // "" → the checkpoint's reference preprocessing
   std::string manifest_dir;    // "" → $CLIPRT_MANIFEST_DIR, else the built-in search
   TruncationPolicy truncation = TruncationPolicy::kTruncate;

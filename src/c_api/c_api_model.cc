@@ -60,6 +60,7 @@ cliprt_model_params cliprt_model_default_params(void) {
   p.manifest_dir = nullptr;
   p.strict_truncation = 0;
   p.compute_sha256 = 1;
+  p.thread_spin_us = -1;
   return p;
 }
 
@@ -81,6 +82,12 @@ cliprt_status cliprt_model_load(const char* path, const cliprt_model_params* par
                                           ", expected 0 (all hardware threads) or 1..1024");
     }
     options.threads = p.num_threads;
+    if (p.thread_spin_us < -1 || p.thread_spin_us > 1000000) {
+      return cliprt::InvalidArgumentError("params->thread_spin_us is " +
+                                          std::to_string(p.thread_spin_us) +
+                                          ", expected -1 (automatic), 0 (never spin) or 1..1000000");
+    }
+    options.spin_micros = p.thread_spin_us;
     options.preset = p.preprocess_preset ? p.preprocess_preset : "";
     options.manifest_dir = p.manifest_dir ? p.manifest_dir : "";
     options.truncation = p.strict_truncation ? cliprt::TruncationPolicy::kStrict

@@ -14,6 +14,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 static int g_failures = 0;
@@ -103,7 +104,7 @@ static void TestLoadErrors(const char* model_path) {
   cliprt_model_params params = cliprt_model_default_params();
   CHECK(params.struct_size == sizeof(params));
   CHECK(params.towers == CLIPRT_TOWERS_BOTH && params.precision == CLIPRT_PRECISION_F32);
-  CHECK(params.compute_sha256 == 1 && params.num_threads == 0);
+  CHECK(params.compute_sha256 == 1 && params.num_threads == 0 && params.thread_spin_us == -1);
   CHECK_ERROR(cliprt_model_load(NULL, NULL, &model), CLIPRT_INVALID_ARGUMENT, "path is NULL");
   CHECK_ERROR(cliprt_model_load("", NULL, &model), CLIPRT_INVALID_ARGUMENT, "path is empty");
   CHECK_ERROR(cliprt_model_load(model_path, NULL, NULL), CLIPRT_INVALID_ARGUMENT, "model_out is NULL");
@@ -121,10 +122,25 @@ static void TestLoadErrors(const char* model_path) {
   params.num_threads = -1;
   CHECK_ERROR(cliprt_model_load(model_path, &params, &model), CLIPRT_INVALID_ARGUMENT, "num_threads");
   params = cliprt_model_default_params();
+  params.thread_spin_us = -2;
+  CHECK_ERROR(cliprt_model_load(model_path, &params, &model), CLIPRT_INVALID_ARGUMENT, "thread_spin_us");
+  params.thread_spin_us = 1000001;
+  CHECK_ERROR(cliprt_model_load(model_path, &params, &model), CLIPRT_INVALID_ARGUMENT, "thread_spin_us");
+  params = cliprt_model_default_params();
   params.preprocess_preset = "no_such_preset";
   CHECK(cliprt_model_load(model_path, &params, &model) != CLIPRT_OK);
   CHECK(strstr(cliprt_last_error_message(), "no_such_preset") != NULL);
   CHECK(model == (cliprt_model*)0x1); /* never written on failure */
+
+  /* A caller built against the header before thread_spin_us existed passes
+   * the smaller struct: it loads, with the default for the missing field. */
+  params = cliprt_model_default_params();
+  params.struct_size = (uint32_t)offsetof(cliprt_model_params, thread_spin_us);
+  params.towers = CLIPRT_TOWERS_VISION;
+  params.thread_spin_us = -77; /* beyond the caller's struct: never read */
+  model = NULL;
+  CHECK_OK(cliprt_model_load(model_path, &params, &model));
+  cliprt_model_free(model);
 }
 
 /* A vision-only model: images encode, everything needing text fails cleanly. */
@@ -144,6 +160,7 @@ static void TestVisionOnly(const char* model_path, const char* const* images, si
   size_t i;
   params.towers = CLIPRT_TOWERS_VISION;
   params.num_threads = 2;
+  params.thread_spin_us = 0; /* workers sleep between steps: same results */
   CHECK_OK(cliprt_model_load(model_path, &params, &model));
   if (model == NULL) return;
 
