@@ -1,7 +1,6 @@
 #include "model/clip_text_tower.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <cstring>
 #include <numeric>
 #include <string>
@@ -15,13 +14,6 @@
 
 namespace cliprt::model {
 namespace {
-
-// 1e-05 rather than std::to_string's 0.000010.
-std::string FormatEps(double eps) {
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%g", eps);
-  return buf;
-}
 
 enum class Pool { kArgmax, kEos, kLast };
 
@@ -146,7 +138,7 @@ StatusOr<std::unique_ptr<TextTower>> ClipTextTower::Create(const WeightReader& w
   t.describe_ = "clip-text width=" + std::to_string(w) + " layers=" + std::to_string(tc.layers) +
                 " heads=" + std::to_string(tc.heads) + " mlp=" + std::to_string(tc.mlp_hidden) +
                 " context=" + std::to_string(tc.context_length) + " vocab=" + std::to_string(tc.vocab_size) +
-                " act=" + io::ActivationName(tc.act) + " ln_eps=" + FormatEps(tc.ln_eps) +
+                " act=" + io::ActivationName(tc.act) + " ln_eps=" + DescribeNumber(tc.ln_eps) +
                 " causal=" + (tc.causal_mask ? "yes" : "no") + " pool=" + tc.pool +
                 (t.pool_ == Pool::kEos ? "(eos_id=" + std::to_string(tc.eos_id) + ")" : std::string()) +
                 " proj=" + (t.has_projection_ ? std::to_string(w) + "x" + std::to_string(t.embed_dim_) +

@@ -1,6 +1,5 @@
 #include "model/siglip_text_tower.h"
 
-#include <cstdio>
 #include <cstring>
 #include <string>
 
@@ -97,12 +96,10 @@ StatusOr<std::unique_ptr<TextTower>> SiglipTextTower::Create(const WeightReader&
     tower->embed_dim_ = d;
   }
   RETURN_IF_ERROR(weights.RefuseUnread({p}, "SigLIP text tower"));
-  char eps[32];
-  std::snprintf(eps, sizeof(eps), "%g", tc.ln_eps);
   tower->describe_ = "siglip-text width=" + std::to_string(d) + " layers=" + std::to_string(tc.layers) +
                      " heads=" + std::to_string(tc.heads) + " context=" + std::to_string(tc.context_length) +
                      " vocab=" + std::to_string(tc.vocab_size) + " mlp=" + std::to_string(tc.mlp_hidden) +
-                     " act=" + io::ActivationName(tc.act) + " ln_eps=" + eps +
+                     " act=" + io::ActivationName(tc.act) + " ln_eps=" + DescribeNumber(tc.ln_eps) +
                      " mask=" + (tc.causal_mask ? "causal" : "none") + " pool=last proj=" +
                      (tower->has_head_ ? std::to_string(d) + "x" + std::to_string(tower->embed_dim_) : "none") +
                      " precision=" + kernels::GemmPrecisionName(options.precision);

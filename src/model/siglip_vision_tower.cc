@@ -1,6 +1,5 @@
 #include "model/siglip_vision_tower.h"
 
-#include <cstdio>
 #include <string>
 
 #include "kernels/conv2d.h"
@@ -112,12 +111,10 @@ StatusOr<std::unique_ptr<VisionTower>> SiglipVisionTower::Create(const WeightRea
   // A tensor of this tower that nothing above read means a variant we do
   // not implement (e.g. layer scale, qk-norm): refuse rather than ignore it.
   RETURN_IF_ERROR(weights.RefuseUnread({p}, "SigLIP vision tower"));
-  char eps[32];
-  std::snprintf(eps, sizeof(eps), "%g", vc.ln_eps);
   tower->describe_ = "siglip-vit width=" + std::to_string(d) + " layers=" + std::to_string(vc.layers) +
                      " heads=" + std::to_string(vc.heads) + " patch=" + std::to_string(vc.patch_size) +
                      " image=" + std::to_string(vc.image_size) + " mlp=" + std::to_string(vc.mlp_hidden) +
-                     " act=" + io::ActivationName(vc.act) + " ln_eps=" + eps + " pool=map proj=none" +
+                     " act=" + io::ActivationName(vc.act) + " ln_eps=" + DescribeNumber(vc.ln_eps) + " pool=map proj=none" +
                      " precision=" + kernels::GemmPrecisionName(options.precision);
   return std::unique_ptr<VisionTower>(std::move(tower));
 }

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <string>
 
 #include "core/status.h"
@@ -20,6 +21,14 @@
 #include "model/weight_reader.h"
 
 namespace cliprt::model {
+
+// A number as Describe() strings print it: shortest "%g" form, so an eps
+// reads 1e-05 rather than std::to_string's 0.000010.
+inline std::string DescribeNumber(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%g", v);
+  return buf;
+}
 
 struct TowerOptions {
   kernels::GemmPrecision precision = kernels::GemmPrecision::kF32;

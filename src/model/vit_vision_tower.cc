@@ -1,7 +1,6 @@
 #include "model/vit_vision_tower.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <string>
 #include <utility>
 
@@ -13,13 +12,6 @@
 
 namespace cliprt::model {
 namespace {
-
-// 1e-05 rather than std::to_string's 0.000010.
-std::string FormatEps(double eps) {
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%g", eps);
-  return buf;
-}
 
 constexpr const char* kEmb = "vision_model.embeddings.";
 
@@ -142,7 +134,7 @@ StatusOr<std::unique_ptr<VisionTower>> VitVisionTower::Create(const WeightReader
                 " heads=" + std::to_string(vc.heads) + " mlp=" + std::to_string(vc.mlp_hidden) +
                 " patch=" + std::to_string(vc.patch_size) + " image=" + std::to_string(vc.image_size) +
                 " tokens=" + std::to_string(t.tokens_) + " act=" + io::ActivationName(vc.act) +
-                " ln_eps=" + FormatEps(vc.ln_eps) + " ln_pre=" + (vc.ln_pre ? "yes" : "no") +
+                " ln_eps=" + DescribeNumber(vc.ln_eps) + " ln_pre=" + (vc.ln_pre ? "yes" : "no") +
                 " pool=tok proj=" + std::to_string(w) + "x" + std::to_string(config.embed_dim) +
                 " precision=" + kernels::GemmPrecisionName(precision);
   return std::unique_ptr<VisionTower>(std::move(tower));
