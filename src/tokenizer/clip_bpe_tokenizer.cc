@@ -52,7 +52,7 @@ ClipBpeTokenizer::ClipBpeTokenizer(BpeVocabulary vocab, const TokenizerOptions& 
 StatusOr<std::unique_ptr<ClipBpeTokenizer>> ClipBpeTokenizer::Create(BpeVocabulary vocab,
                                                                     const TokenizerOptions& options) {
   const TokenizerVariant v = options.variant;
-  if (v == TokenizerVariant::kHfSiglip || v == TokenizerVariant::kOpenClipSiglip) {
+  if (IsSentencePieceVariant(v)) {
     return InvalidArgumentError(std::string("tokenizer variant '") + TokenizerVariantName(v) +
                                 "' needs a SentencePiece model, not a BPE vocabulary");
   }

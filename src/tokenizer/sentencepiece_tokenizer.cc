@@ -14,6 +14,66 @@ constexpr uint32_t kSpieceUnderline = 0x2581;  // "▁"
 
 std::string SpStatusText(const sentencepiece::util::Status& s) { return s.ToString(); }
 
+// libsentencepiece 0.1.97 does not say which pieces are USER_DEFINED, so
+// read the piece types from the serialized ModelProto (already validated by
+// libsentencepiece): field 1 = repeated SentencePiece {1: piece, 2: score,
+// 3: type, default NORMAL}. Returns one type per piece, or an empty vector
+// if the bytes do not parse.
+constexpr int kUserDefinedPiece = 4;
+
+bool ReadVarint(std::string_view b, size_t* pos, uint64_t* v) {
+  *v = 0;
+  for (int shift = 0; shift < 64 && *pos < b.size(); shift += 7) {
+    const uint8_t byte = static_cast<uint8_t>(b[(*pos)++]);
+    *v |= uint64_t{byte & 0x7Fu} << shift;
+    if ((byte & 0x80) == 0) return true;
+  }
+  return false;
+}
+
+// Skips a field of the given wire type; false when malformed.
+bool SkipField(std::string_view b, size_t* pos, uint64_t wire) {
+  uint64_t v = 0;
+  switch (wire) {
+    case 0: return ReadVarint(b, pos, &v);
+    case 1: *pos += 8; return *pos <= b.size();
+    case 2: if (!ReadVarint(b, pos, &v) || v > b.size() - *pos) return false; *pos += v; return true;
+    case 5: *pos += 4; return *pos <= b.size();
+    default: return false;
+  }
+}
+
+std::vector<int> PieceTypes(std::string_view model) {
+  std::vector<int> types;
+  size_t pos = 0;
+  while (pos < model.size()) {
+    uint64_t key = 0;
+    if (!ReadVarint(model, &pos, &key)) return {};
+    if (key >> 3 != 1 || (key & 7) != 2) {
+      if (!SkipField(model, &pos, key & 7)) return {};
+      continue;
+    }
+    uint64_t len = 0;
+    if (!ReadVarint(model, &pos, &len) || len > model.size() - pos) return {};
+    const std::string_view piece = model.substr(pos, len);
+    pos += len;
+    int type = 1;  // NORMAL
+    size_t p = 0;
+    while (p < piece.size()) {
+      uint64_t k = 0, v = 0;
+      if (!ReadVarint(piece, &p, &k)) return {};
+      if (k >> 3 == 3 && (k & 7) == 0) {
+        if (!ReadVarint(piece, &p, &v)) return {};
+        type = static_cast<int>(v);
+      } else if (!SkipField(piece, &p, k & 7)) {
+        return {};
+      }
+    }
+    types.push_back(type);
+  }
+  return types;
+}
+
 // Python str.rstrip() / lstrip() on UTF-8 via code points.
 std::u32string_view RStrip(std::u32string_view s) {
   while (!s.empty() && unicode::IsPySpace(s.back())) s.remove_suffix(1);
@@ -37,7 +97,7 @@ StatusOr<std::unique_ptr<SentencePieceTokenizer>> SentencePieceTokenizer::Create
 
 StatusOr<std::unique_ptr<SentencePieceTokenizer>> SentencePieceTokenizer::CreateFromBytes(
     std::string model_bytes, std::string name, const TokenizerOptions& options) {
-  if (options.variant != TokenizerVariant::kHfSiglip && options.variant != TokenizerVariant::kOpenClipSiglip) {
+  if (!IsSentencePieceVariant(options.variant)) {
     return InvalidArgumentError(std::string("tokenizer variant '") + TokenizerVariantName(options.variant) +
                                 "' is not a SentencePiece variant");
   }
@@ -53,8 +113,11 @@ StatusOr<std::unique_ptr<SentencePieceTokenizer>> SentencePieceTokenizer::Create
     return CorruptDataError(name + ": not a loadable SentencePiece model: " + SpStatusText(status));
   }
   const int vocab = t->sp_->GetPieceSize();
+  const bool gemma = options.variant == TokenizerVariant::kHfSiglip2 ||
+                     options.variant == TokenizerVariant::kOpenClipSiglip2;
   int64_t eos = options.sp_eos_id >= 0 ? options.sp_eos_id : t->sp_->eos_id();
-  int64_t pad = options.sp_pad_id >= 0 ? options.sp_pad_id : eos;
+  // T5-style SigLIP pads with the eos id; Gemma has its own <pad> (id 0).
+  int64_t pad = options.sp_pad_id >= 0 ? options.sp_pad_id : gemma ? t->sp_->pad_id() : eos;
   if (options.sp_pad_id < 0 && !options.hf_pad_token.empty()) {
     // A configured pad token (tokenizer_config.json) names its piece.
     const int id = t->sp_->PieceToId(options.hf_pad_token);
@@ -66,6 +129,20 @@ StatusOr<std::unique_ptr<SentencePieceTokenizer>> SentencePieceTokenizer::Create
   if (eos < 0 || eos >= vocab || pad < 0 || pad >= vocab) {
     return InvalidArgumentError(name + ": eos id " + std::to_string(eos) + " / pad id " + std::to_string(pad) +
                                 " outside the vocabulary of " + std::to_string(vocab));
+  }
+  if (options.variant == TokenizerVariant::kHfSiglip2) {
+    // The tokenizers-backed Gemma tokenizer matches its special tokens in
+    // the raw text (before lowercasing), exactly and without stripping: the
+    // model's control and unknown pieces (<pad> <eos> <bos> <unk>) and its
+    // user-defined ones (<mask>, ...), which libsentencepiece would otherwise
+    // match only after lowercasing.
+    const std::vector<int> types = PieceTypes(model_bytes);
+    for (int id = 0; id < vocab; ++id) {
+      const bool user_defined = static_cast<size_t>(id) < types.size() && types[static_cast<size_t>(id)] == kUserDefinedPiece;
+      if (t->sp_->IsControl(id) || t->sp_->IsUnknown(id) || user_defined) {
+        t->added_tokens_.emplace_back(t->sp_->IdToPiece(id), id);
+      }
+    }
   }
   if (options.variant == TokenizerVariant::kHfSiglip) {
     // SiglipTokenizer's special tokens: eos "</s>", unk "<unk>", pad "</s>"
@@ -117,12 +194,21 @@ StatusOr<std::unique_ptr<SentencePieceTokenizer>> SentencePieceTokenizer::Create
   info.context_length = options.context_length > 0 ? options.context_length : 64;
   info.bos_id = -1;
   info.eos_id = eos;
+  info.eos_appended = !gemma || options.sp_append_eos;
   info.pad_id = pad;
   info.truncation = options.truncation;
-  info.text_cleaning = options.variant == TokenizerVariant::kHfSiglip
-                           ? "'▁' prefix, special tokens split, lower, remove string.punctuation, \\s+ -> ' ', strip"
-                           : "ftfy.fix_text, html.unescape x2, strip, '_' -> ' ', remove string.punctuation, lower, "
-                             "' '.join(split())";
+  switch (options.variant) {
+    case TokenizerVariant::kHfSiglip:
+      info.text_cleaning = "'▁' prefix, special tokens split, lower, remove string.punctuation, \\s+ -> ' ', strip";
+      break;
+    case TokenizerVariant::kHfSiglip2:
+      info.text_cleaning = "special tokens split, per-character lowercase, ' ' -> '▁' (Gemma BPE, byte fallback)";
+      break;
+    default:
+      info.text_cleaning = "ftfy.fix_text, html.unescape x2, strip, '_' -> ' ', remove string.punctuation, lower, "
+                           "' '.join(split())";
+      break;
+  }
   info.unicode_version = std::string("unicodedata ") + unicode::kUnicodeVersion + ", ftfy " + unicode::kFtfyVersion;
   return t;
 }
@@ -158,12 +244,18 @@ StatusOr<std::vector<int64_t>> SentencePieceTokenizer::EncodeUnpadded(std::strin
   size_t replaced = DecodeUtf8Lossy(text, &cps);
   if (invalid_utf8_replaced != nullptr) *invalid_utf8_replaced = static_cast<int64_t>(replaced);
   std::vector<int64_t> ids;
-  if (variant_ == TokenizerVariant::kOpenClipSiglip) {
+  if (variant_ == TokenizerVariant::kOpenClipSiglip || variant_ == TokenizerVariant::kOpenClipSiglip2) {
+    // The cleaned text has no '<' / '>' left, so no special token can occur.
     std::string cleaned = EncodeUtf8(CleanOpenClipCanonicalize(cps));
     std::vector<int> sp_ids;
     RETURN_IF_ERROR(EncodeIds(cleaned, &sp_ids));
     ids.assign(sp_ids.begin(), sp_ids.end());
-    ids.push_back(info_.eos_id);
+    if (info_.eos_appended) ids.push_back(info_.eos_id);
+    return ids;
+  }
+  if (variant_ == TokenizerVariant::kHfSiglip2) {
+    RETURN_IF_ERROR(EncodeHfSiglip2(cps, &ids));
+    if (info_.eos_appended) ids.push_back(info_.eos_id);
     return ids;
   }
   // HF SiglipTokenizer.tokenize: "▁" + text with "▁" -> " ", split on the
@@ -218,6 +310,41 @@ StatusOr<std::vector<int64_t>> SentencePieceTokenizer::EncodeUnpadded(std::strin
   ids.insert(ids.end(), piece_ids.begin() + static_cast<std::ptrdiff_t>(start), piece_ids.end());
   ids.push_back(info_.eos_id);
   return ids;
+}
+
+Status SentencePieceTokenizer::EncodeHfSiglip2(std::u32string_view text, std::vector<int64_t>* ids) const {
+  // Added tokens first (leftmost, longest), on the raw text; each stretch
+  // between them is lowercased per character (the tokenizers Lowercase
+  // normalizer: no Final_Sigma rule) and encoded by the BPE model.
+  std::vector<std::pair<CodePoints, int32_t>> added;
+  for (const auto& a : added_tokens_) added.emplace_back(DecodeUtf8Lossy(a.first), a.second);
+  std::vector<int> piece_ids;
+  auto encode_stretch = [&](std::u32string_view stretch) -> Status {
+    if (stretch.empty()) return Status::Ok();
+    RETURN_IF_ERROR(EncodeIds(EncodeUtf8(ContextFreeLower(stretch)), &piece_ids));
+    ids->insert(ids->end(), piece_ids.begin(), piece_ids.end());
+    return Status::Ok();
+  };
+  size_t begin = 0, i = 0;
+  while (i < text.size()) {
+    size_t best_len = 0;
+    int32_t best_id = -1;
+    for (const auto& [token, id] : added) {
+      if (token.size() > best_len && text.substr(i, token.size()) == token) {
+        best_len = token.size();
+        best_id = id;
+      }
+    }
+    if (best_len == 0) {
+      ++i;
+      continue;
+    }
+    RETURN_IF_ERROR(encode_stretch(text.substr(begin, i - begin)));
+    ids->push_back(best_id);
+    i += best_len;
+    begin = i;
+  }
+  return encode_stretch(text.substr(begin));
 }
 
 StatusOr<std::unique_ptr<Tokenizer>> CreateSentencePieceTokenizer(const std::string& model_path,

@@ -1,7 +1,10 @@
 // SentencePiece tokenizers for SigLIP (REFERENCE.md §4.7) over
 // libsentencepiece: HF SiglipTokenizer (slow) and open_clip's HFTokenizer
-// with clean='canonicalize'. EOS appended, padded to the context length (64)
-// with the pad id, truncated keeping EOS last; no BOS, no attention mask.
+// with clean='canonicalize' for SigLIP (T5 unigram model), and for SigLIP2
+// (Gemma BPE model with byte fallback) transformers' Siglip2Tokenizer and
+// open_clip's HFTokenizer. EOS appended (SigLIP2 HF: per add_eos_token),
+// padded to the context length (64) with the pad id (T5: eos; Gemma:
+// <pad> = 0), truncated keeping EOS last; no BOS, no attention mask.
 #pragma once
 
 #include <memory>
@@ -32,6 +35,8 @@ class SentencePieceTokenizer final : public Tokenizer {
  private:
   SentencePieceTokenizer();
   Status EncodeHfSiglipChunk(std::u32string_view chunk, std::vector<int>* ids) const;
+  // transformers' Siglip2Tokenizer without the end token.
+  Status EncodeHfSiglip2(std::u32string_view text, std::vector<int64_t>* ids) const;
   // Normalizes with the model's normalizer (libsentencepiece), then segments
   // with UnigramViterbi (the references' tie-breaking).
   Status EncodeIds(std::string_view text, std::vector<int>* ids) const;

@@ -24,6 +24,8 @@ constexpr VariantName kVariantNames[] = {
     {TokenizerVariant::kHfClipFast, "hf_clip_fast"},
     {TokenizerVariant::kHfSiglip, "hf_siglip"},
     {TokenizerVariant::kOpenClipSiglip, "open_clip_siglip"},
+    {TokenizerVariant::kHfSiglip2, "hf_siglip2"},
+    {TokenizerVariant::kOpenClipSiglip2, "open_clip_siglip2"},
 };
 
 bool FileExists(const std::string& path) {
@@ -71,6 +73,11 @@ const char* TokenizerVariantName(TokenizerVariant variant) {
   return "unknown";
 }
 
+bool IsSentencePieceVariant(TokenizerVariant v) {
+  return v == TokenizerVariant::kHfSiglip || v == TokenizerVariant::kOpenClipSiglip ||
+         v == TokenizerVariant::kHfSiglip2 || v == TokenizerVariant::kOpenClipSiglip2;
+}
+
 const char* TokenizerKindName(TokenizerKind kind) {
   return kind == TokenizerKind::kClipBpe ? "clip_bpe" : "sentencepiece";
 }
@@ -90,7 +97,8 @@ std::string TokenizerInfo::ToString() const {
                   " vocabulary=" + vocabulary_format + " sha256=" + vocabulary_sha256 +
                   " vocab_size=" + std::to_string(vocabulary_size) +
                   " context_length=" + std::to_string(context_length) + " bos=" + std::to_string(bos_id) +
-                  " eos=" + std::to_string(eos_id) + " pad=" + std::to_string(pad_id) +
+                  " eos=" + std::to_string(eos_id) + (eos_appended ? "" : " (not appended)") +
+                  " pad=" + std::to_string(pad_id) +
                   " truncation=" + (truncation == TruncationPolicy::kTruncate ? "truncate" : "strict");
   if (!selection_reason.empty()) s += " reason=\"" + selection_reason + "\"";
   return s;
@@ -122,7 +130,7 @@ StatusOr<TokenizedBatch> Tokenizer::Encode(std::span<const std::string_view> tex
                                " (strict truncation policy)");
       }
       ids.resize(static_cast<size_t>(ctx));
-      ids.back() = info_.eos_id;
+      if (info_.eos_appended && ctx > 0) ids.back() = info_.eos_id;
     }
     int64_t* row = out + i * ctx;
     for (size_t k = 0; k < ids.size(); ++k) row[k] = ids[k];
@@ -208,8 +216,7 @@ StatusOr<TokenizerChoice> ChooseTokenizer(const TokenizerHints& hints) {
 
 StatusOr<std::unique_ptr<Tokenizer>> CreateTokenizer(const TokenizerChoice& choice) {
   StatusOr<std::unique_ptr<Tokenizer>> t =
-      (choice.options.variant == TokenizerVariant::kHfSiglip ||
-       choice.options.variant == TokenizerVariant::kOpenClipSiglip)
+      IsSentencePieceVariant(choice.options.variant)
           ? CreateSentencePieceTokenizer(choice.primary_file, choice.options)
           : CreateClipBpeTokenizer(choice.primary_file, choice.secondary_file, choice.options);
   if (!t.ok()) return t.status();

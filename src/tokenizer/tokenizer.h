@@ -37,6 +37,8 @@ enum class TokenizerVariant {
   kHfClipFast,             // transformers CLIPTokenizerFast / tokenizers
   kHfSiglip,               // transformers SiglipTokenizer (slow, SentencePiece)
   kOpenClipSiglip,         // open_clip HFTokenizer clean='canonicalize' (big_vision style)
+  kHfSiglip2,              // transformers 5 Siglip2Tokenizer: Gemma BPE (byte fallback) + lowercase
+  kOpenClipSiglip2,        // open_clip HFTokenizer clean='canonicalize' over the Gemma tokenizer
 };
 
 enum class TruncationPolicy {
@@ -45,6 +47,7 @@ enum class TruncationPolicy {
 };
 
 const char* TokenizerVariantName(TokenizerVariant variant);
+bool IsSentencePieceVariant(TokenizerVariant variant);
 const char* TokenizerKindName(TokenizerKind kind);
 StatusOr<TokenizerVariant> ParseTokenizerVariant(std::string_view name);
 
@@ -61,6 +64,10 @@ struct TokenizerOptions {
   // for T5-style models) for both, as SigLIP v1 configs do.
   int64_t sp_eos_id = -1;
   int64_t sp_pad_id = -1;
+  // SigLIP2 (Gemma) variants: whether the end token is appended
+  // (tokenizer_config.json add_eos_token; open_clip's SigLIP2 path appends
+  // it, transformers' Siglip2Tokenizer by the hub configs does not).
+  bool sp_append_eos = true;
 };
 
 // Provenance of a tokenizer: what produced the ids.
@@ -74,6 +81,7 @@ struct TokenizerInfo {
   int context_length = 0;
   int64_t bos_id = -1;              // -1: none
   int64_t eos_id = -1;
+  bool eos_appended = true;         // texts end with eos_id (kept last when truncating)
   int64_t pad_id = 0;
   TruncationPolicy truncation = TruncationPolicy::kTruncate;
   std::string text_cleaning;        // e.g. "ftfy+html.unescape*2+whitespace(regex \\s)+lower"

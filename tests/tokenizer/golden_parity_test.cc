@@ -130,5 +130,23 @@ void CheckSiglip(TokenizerVariant variant, const std::string& golden) {
 TEST(TokenizerGolden, HfSiglip) { CheckSiglip(TokenizerVariant::kHfSiglip, "hf_siglip"); }
 TEST(TokenizerGolden, OpenClipSiglip) { CheckSiglip(TokenizerVariant::kOpenClipSiglip, "open_clip_siglip"); }
 
+// SigLIP2: a Gemma-style BPE model with byte fallback (gemma_test.model,
+// tools/fixtures/tokenizer_gemma_model.py); transformers' Siglip2Tokenizer
+// without, open_clip's path with the end token.
+void CheckGemma(TokenizerVariant variant, bool append_eos, const std::string& golden) {
+  TokenizerOptions options;
+  options.variant = variant;
+  options.sp_append_eos = append_eos;
+  auto tok = CreateSentencePieceTokenizer(testing::TestDataDir() + "/tokenizer/gemma_test.model", options);
+  ASSERT_TRUE(tok.ok()) << tok.status().ToString();
+  EXPECT_EQ((*tok)->info().eos_id, 1);
+  EXPECT_EQ((*tok)->info().pad_id, 0);
+  EXPECT_EQ((*tok)->info().eos_appended, append_eos);
+  ExpectMatchesGolden(**tok, golden);
+}
+
+TEST(TokenizerGolden, HfSiglip2) { CheckGemma(TokenizerVariant::kHfSiglip2, false, "hf_siglip2"); }
+TEST(TokenizerGolden, OpenClipSiglip2) { CheckGemma(TokenizerVariant::kOpenClipSiglip2, true, "open_clip_siglip2"); }
+
 }  // namespace
 }  // namespace cliprt
