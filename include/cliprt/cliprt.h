@@ -571,6 +571,16 @@ CLIPRT_API cliprt_status cliprt_index_remove(cliprt_index* index, uint64_t id);
 CLIPRT_API cliprt_status cliprt_index_size(const cliprt_index* index, size_t* size_out,
                                            size_t* dim_out);
 
+/* The identity of the index's embeddings as a JSON object (as index files
+ * store it): {"dim", "checkpoint_sha256", "model_name", "preprocessing",
+ * "tokenizer", "normalization"}; preprocessing / tokenizer are "" until image
+ * / text embeddings were added. snprintf-style, because an add may change
+ * it: writes at most buffer_size - 1 bytes plus a NUL into buffer (which may
+ * be NULL when buffer_size is 0) and sets *length_out (not NULL) to the full
+ * length without the NUL, so a second call with length + 1 bytes gets it all. */
+CLIPRT_API cliprt_status cliprt_index_identity_json(const cliprt_index* index, char* buffer,
+                                                    size_t buffer_size, size_t* length_out);
+
 /* 1 if `id` is in the index, else 0. */
 CLIPRT_API cliprt_status cliprt_index_contains(const cliprt_index* index, uint64_t id,
                                                int* contains_out);

@@ -586,6 +586,20 @@ class Index {
   }
   size_t size() const { size_t n = 0; Check(cliprt_index_size(handle_.get(), &n, nullptr)); return n; }
   size_t dim() const { size_t d = 0; Check(cliprt_index_size(handle_.get(), nullptr, &d)); return d; }
+  // The identity of its embeddings as JSON (cliprt_index_identity_json).
+  std::string identity_json() const {
+    for (;;) {  // an add between the two calls may lengthen it: retry
+      size_t length = 0;
+      Check(cliprt_index_identity_json(handle_.get(), nullptr, 0, &length));
+      std::string out(length + 1, '\0');
+      size_t again = 0;
+      Check(cliprt_index_identity_json(handle_.get(), out.data(), out.size(), &again));
+      if (again <= length) {
+        out.resize(again);
+        return out;
+      }
+    }
+  }
 
   SearchResult Search(const Embeddings& queries, size_t k) const {
     cliprt_search_result* h = nullptr;

@@ -47,17 +47,6 @@ uint32_t Crc32(const uint8_t* data, size_t n) {
   return static_cast<uint32_t>(crc);
 }
 
-std::string IdentityJson(const IndexIdentity& id) {
-  return json::ObjectWriter()
-      .Int("dim", id.dim)
-      .Str("checkpoint_sha256", id.checkpoint_sha256)
-      .Str("model_name", id.model_name)
-      .Str("preprocessing", id.preprocessing)
-      .Str("tokenizer", id.tokenizer)
-      .Str("normalization", "l2")
-      .Done();
-}
-
 Status Corrupt(std::string_view source, size_t offset, const std::string& what) {
   return CorruptDataError(std::string(source) + ": byte " + std::to_string(offset) + ": " + what);
 }
@@ -65,7 +54,7 @@ Status Corrupt(std::string_view source, size_t offset, const std::string& what) 
 }  // namespace
 
 std::vector<uint8_t> SerializeIndex(const RetrievalIndex& index) {
-  const std::string identity = IdentityJson(index.identity());
+  const std::string identity = IndexIdentityJson(index.identity());
   std::vector<uint8_t> out;
   out.reserve(kHeaderBytes + identity.size() + index.ids().size() * 16 + index.embeddings().size() * 4 + 4);
   PutBytes(&out, kIndexFileMagic, 8);

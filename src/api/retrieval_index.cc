@@ -5,9 +5,10 @@
 #include <cmath>
 #include <unordered_set>
 
+#include "api/json_fields.h"
 #include "api/vector_math.h"
-#include "core/arena.h"
 #include "api/zero_shot_classifier.h"
+#include "core/arena.h"
 
 namespace cliprt::api {
 namespace {
@@ -68,6 +69,17 @@ Status CheckRows(std::span<const float> rows, int64_t dim, std::span<const uint6
 }
 
 }  // namespace
+
+std::string IndexIdentityJson(const IndexIdentity& id) {
+  return json::ObjectWriter()
+      .Int("dim", id.dim)
+      .Str("checkpoint_sha256", id.checkpoint_sha256)
+      .Str("model_name", id.model_name)
+      .Str("preprocessing", id.preprocessing)
+      .Str("tokenizer", id.tokenizer)
+      .Str("normalization", "l2")
+      .Done();
+}
 
 IndexIdentity IdentityFromProvenance(const Provenance& p, int64_t dim) {
   IndexIdentity id;

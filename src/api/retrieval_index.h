@@ -58,6 +58,11 @@ struct IndexIdentity {
 // tokenizer keys filled when those blocks are present).
 IndexIdentity IdentityFromProvenance(const Provenance& p, int64_t dim);
 
+// The identity as one JSON object, exactly as index files store it:
+// {"dim", "checkpoint_sha256", "model_name", "preprocessing", "tokenizer",
+//  "normalization": "l2"}.
+std::string IndexIdentityJson(const IndexIdentity& id);
+
 // Whether embeddings of identity `incoming` may join an index of `existing`:
 // dim and checkpoint must be equal; preprocessing and tokenizer must be equal
 // when both sides have one. The error names the field and both values.

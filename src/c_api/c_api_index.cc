@@ -1,7 +1,9 @@
 // C API: the retrieval index (embeddings by uint64 id, cosine top-k) and its
 // search results. The handle's shared_mutex makes every call thread-safe:
 // searches share it, changes take it exclusively.
+#include <algorithm>
 #include <climits>
+#include <cstring>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
@@ -128,6 +130,27 @@ cliprt_status cliprt_index_size(const cliprt_index* index, size_t* size_out, siz
     std::shared_lock lock(index->mutex);
     if (size_out) *size_out = static_cast<size_t>(index->index->size());
     if (dim_out) *dim_out = static_cast<size_t>(index->index->dim());
+    return Status::Ok();
+  });
+}
+
+cliprt_status cliprt_index_identity_json(const cliprt_index* index, char* buffer,
+                                         size_t buffer_size, size_t* length_out) {
+  return Run("cliprt_index_identity_json", [&]() -> Status {
+    RETURN_IF_ERROR(RequireIndex(index));
+    RETURN_IF_ERROR(RequireNonNull(length_out, "length_out"));
+    if (buffer == nullptr && buffer_size != 0) {
+      return cliprt::InvalidArgumentError("buffer is NULL but buffer_size is " +
+                                          std::to_string(buffer_size));
+    }
+    std::shared_lock lock(index->mutex);
+    const std::string json = cliprt::api::IndexIdentityJson(index->index->identity());
+    *length_out = json.size();
+    if (buffer_size > 0) {
+      const size_t n = std::min(json.size(), buffer_size - 1);
+      std::memcpy(buffer, json.data(), n);
+      buffer[n] = '\0';
+    }
     return Status::Ok();
   });
 }

@@ -572,6 +572,43 @@ static void TestIndex(const cliprt_model* model, const cliprt_embeddings* images
   CHECK_OK(cliprt_index_contains(index, 2000, &contains));
   CHECK(contains == 1);
 
+  /* The identity names the model's checkpoint and width; the snprintf-style
+   * buffer contract holds for NULL, short and exact buffers. */
+  {
+    size_t length = 0, again = 0;
+    char small[8];
+    char* full;
+    const char* info_json = NULL;
+    const char* key = "\"checkpoint_sha256\":\"";
+    const char* sha;
+    char dim_field[48];
+    CHECK_OK(cliprt_index_identity_json(index, NULL, 0, &length));
+    CHECK(length > 0);
+    CHECK_ERROR(cliprt_index_identity_json(index, NULL, 5, &length), CLIPRT_INVALID_ARGUMENT, "buffer");
+    CHECK_ERROR(cliprt_index_identity_json(index, small, sizeof(small), NULL), CLIPRT_INVALID_ARGUMENT,
+                "length_out");
+    CHECK_OK(cliprt_index_identity_json(index, small, sizeof(small), &again));
+    CHECK(again == length && strlen(small) == sizeof(small) - 1 && small[0] == '{');
+    full = (char*)malloc(length + 1);
+    CHECK_OK(cliprt_index_identity_json(index, full, length + 1, &again));
+    CHECK(again == length && strlen(full) == length);
+    /* The SHA-256 it names (64 hex digits) is the one the model reports. */
+    sha = strstr(full, key);
+    CHECK(sha != NULL);
+    CHECK_OK(cliprt_model_info_json(model, &info_json));
+    if (sha != NULL && info_json != NULL) {
+      char digest[65];
+      sha += strlen(key);
+      memcpy(digest, sha, 64);
+      digest[64] = '\0';
+      CHECK(strlen(digest) == 64 && sha[64] == '"' && strstr(info_json, digest) != NULL);
+    }
+    snprintf(dim_field, sizeof(dim_field), "\"dim\":%lu", (unsigned long)dim);
+    CHECK(strstr(full, dim_field) != NULL);
+    CHECK(strstr(full, "\"preprocessing\"") != NULL && strstr(full, "\"normalization\":\"l2\"") != NULL);
+    free(full);
+  }
+
   /* Each image finds itself first with cosine 1. */
   CHECK_OK(cliprt_index_search(index, images, 2, &by_image));
   if (by_image != NULL) {

@@ -173,6 +173,9 @@ TEST_F(CliResultsTest, IndexBuildSearchAddAndInfo) {
   ASSERT_EQ(info.exit_code, 0) << info.err;
   EXPECT_EQ(Get(Json(info.out), "entries")->int_value(), 4);
   EXPECT_EQ(Get(Json(info.out), "named_entries")->int_value(), 4);
+  EXPECT_EQ(Get(Json(info.out), "identity.dim")->int_value(), Get(Json(info.out), "dim")->int_value());
+  EXPECT_EQ(Get(Json(info.out), "identity.checkpoint_sha256")->string().size(), 64u);
+  EXPECT_FALSE(Get(Json(info.out), "identity.preprocessing")->string().empty());
 
   // Images of another checkpoint are refused, and the index is unchanged.
   const CliRun other = RunCli({"index", "add", Path("i.idx"), "--model", OpenAiModel(), images[1]});

@@ -295,6 +295,7 @@ int Info(const Args& args) {
   w.Key("dim").Int(static_cast<int64_t>(index.dim()));
   w.Key("file_bytes").Int(static_cast<int64_t>(std::filesystem::file_size(path, ec)));
   w.Key("named_entries").Int(static_cast<int64_t>(ReadNames(path).size()));
+  w.Key("identity").Raw(index.identity_json());
   w.EndObject();
   std::fputs(w.str().c_str(), stdout);
   return kExitOk;
