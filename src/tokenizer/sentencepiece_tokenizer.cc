@@ -2,6 +2,9 @@
 
 #include <sentencepiece_processor.h>
 
+#include <algorithm>
+#include <cstdio>
+
 #include "tokenizer/file_bytes.h"
 #include "tokenizer/text_cleaning.h"
 #include "tokenizer/unicode_tables.h"
@@ -142,6 +145,7 @@ StatusOr<std::unique_ptr<SentencePieceTokenizer>> SentencePieceTokenizer::Create
       if (t->sp_->IsControl(id) || t->sp_->IsUnknown(id) || user_defined) {
         t->added_tokens_.emplace_back(t->sp_->IdToPiece(id), id);
       }
+      if (user_defined) t->user_defined_.push_back(t->sp_->IdToPiece(id));
     }
   }
   if (options.variant == TokenizerVariant::kHfSiglip) {
@@ -312,6 +316,54 @@ StatusOr<std::vector<int64_t>> SentencePieceTokenizer::EncodeUnpadded(std::strin
   return ids;
 }
 
+void SentencePieceTokenizer::MergeBpe(const std::string& text, std::vector<int>* ids) const {
+  // SentencePiece BPE spelled out: ' ' -> '▁', one symbol per code point,
+  // then repeatedly merge the adjacent pair whose concatenation is a normal
+  // piece of the highest score (leftmost on ties); symbols that are no
+  // normal piece fall back to their UTF-8 bytes (<0xXX> pieces).
+  std::vector<std::string> symbols;
+  for (uint32_t c : DecodeUtf8Lossy(text)) {
+    std::string u;
+    AppendUtf8(c == ' ' ? kSpieceUnderline : c, &u);
+    symbols.push_back(std::move(u));
+  }
+  auto normal_id = [&](const std::string& piece) {
+    const int id = sp_->PieceToId(piece);
+    const bool normal = id >= 0 && sp_->IdToPiece(id) == piece && !sp_->IsControl(id) && !sp_->IsUnknown(id) &&
+                        !sp_->IsUnused(id) && !sp_->IsByte(id) &&
+                        std::find(user_defined_.begin(), user_defined_.end(), piece) == user_defined_.end();
+    return normal ? id : -1;
+  };
+  while (symbols.size() > 1) {
+    size_t best = symbols.size();
+    float best_score = 0;
+    for (size_t i = 0; i + 1 < symbols.size(); ++i) {
+      const int id = normal_id(symbols[i] + symbols[i + 1]);
+      if (id >= 0 && (best == symbols.size() || sp_->GetScore(id) > best_score)) {
+        best = i;
+        best_score = sp_->GetScore(id);
+      }
+    }
+    if (best == symbols.size()) break;
+    symbols[best] += symbols[best + 1];
+    symbols.erase(symbols.begin() + static_cast<std::ptrdiff_t>(best) + 1);
+  }
+  ids->clear();
+  for (const std::string& symbol : symbols) {
+    const int id = normal_id(symbol);
+    if (id >= 0) {
+      ids->push_back(id);
+      continue;
+    }
+    for (unsigned char b : symbol) {
+      char name[8];
+      std::snprintf(name, sizeof(name), "<0x%02X>", b);
+      const int byte_id = sp_->PieceToId(name);
+      ids->push_back(byte_id >= 0 && sp_->IsByte(byte_id) ? byte_id : sp_->unk_id());
+    }
+  }
+}
+
 Status SentencePieceTokenizer::EncodeHfSiglip2(std::u32string_view text, std::vector<int64_t>* ids) const {
   // Added tokens first (leftmost, longest), on the raw text; each stretch
   // between them is lowercased per character (the tokenizers Lowercase
@@ -321,7 +373,16 @@ Status SentencePieceTokenizer::EncodeHfSiglip2(std::u32string_view text, std::ve
   std::vector<int> piece_ids;
   auto encode_stretch = [&](std::u32string_view stretch) -> Status {
     if (stretch.empty()) return Status::Ok();
-    RETURN_IF_ERROR(EncodeIds(EncodeUtf8(ContextFreeLower(stretch)), &piece_ids));
+    const std::string lowered = EncodeUtf8(ContextFreeLower(stretch));
+    // Lowercasing can spell a user-defined piece ("<MASK>" -> "<mask>") that
+    // libsentencepiece would match whole; the tokenizers BPE does not.
+    bool spells_user_defined = false;
+    for (const std::string& piece : user_defined_) spells_user_defined |= lowered.find(piece) != std::string::npos;
+    if (spells_user_defined) {
+      MergeBpe(lowered, &piece_ids);
+    } else {
+      RETURN_IF_ERROR(EncodeIds(lowered, &piece_ids));
+    }
     ids->insert(ids->end(), piece_ids.begin(), piece_ids.end());
     return Status::Ok();
   };

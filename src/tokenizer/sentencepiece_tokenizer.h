@@ -37,6 +37,10 @@ class SentencePieceTokenizer final : public Tokenizer {
   Status EncodeHfSiglipChunk(std::u32string_view chunk, std::vector<int>* ids) const;
   // transformers' Siglip2Tokenizer without the end token.
   Status EncodeHfSiglip2(std::u32string_view text, std::vector<int64_t>* ids) const;
+  // BPE by piece scores without matching user-defined pieces whole (the
+  // tokenizers backend's behaviour inside a stretch of text); slow, for the
+  // rare stretch whose lowercase spells a user-defined piece.
+  void MergeBpe(const std::string& text, std::vector<int>* ids) const;
   // Normalizes with the model's normalizer (libsentencepiece), then segments
   // with UnigramViterbi (the references' tie-breaking).
   Status EncodeIds(std::string_view text, std::vector<int>* ids) const;
@@ -46,6 +50,7 @@ class SentencePieceTokenizer final : public Tokenizer {
   // HF added tokens (</s>, <unk>, <pad>) with their ids; lstrip/rstrip.
   std::vector<std::pair<std::string, int32_t>> added_tokens_;
   std::string unk_token_;
+  std::vector<std::string> user_defined_;  // Gemma: user-defined pieces (matched whole only in the raw text)
   size_t unk_token_pieces_ = 0;
   bool use_viterbi_ = false;  // unigram models: segment with UnigramViterbi
   UnigramViterbi viterbi_;

@@ -2,9 +2,11 @@
 // per variant (goldens: tools/fixtures/tokenizer_goldens.py).
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <sstream>
 
 #include "common/test_paths.h"
+#include "io/json.h"
 #include "tokenizer/tokenizer.h"
 #include "tokenizer_test_util.h"
 
@@ -147,6 +149,37 @@ void CheckGemma(TokenizerVariant variant, bool append_eos, const std::string& go
 
 TEST(TokenizerGolden, HfSiglip2) { CheckGemma(TokenizerVariant::kHfSiglip2, false, "hf_siglip2"); }
 TEST(TokenizerGolden, OpenClipSiglip2) { CheckGemma(TokenizerVariant::kOpenClipSiglip2, true, "open_clip_siglip2"); }
+
+// Special tokens matched in the raw text only: "<mask>" is one token,
+// "<MASK>" is lowercased after the split and tokenized as text (the
+// tokenizers BPE, which matches no user-defined piece whole), alone and
+// inside corpus texts (tokenizer_goldens.py writes siglip2_cases.jsonl).
+TEST(TokenizerGolden, HfSiglip2SpecialTokenCases) {
+  TokenizerOptions options;
+  options.variant = TokenizerVariant::kHfSiglip2;
+  options.sp_append_eos = false;
+  auto tok = CreateSentencePieceTokenizer(testing::TestDataDir() + "/tokenizer/gemma_test.model", options);
+  ASSERT_TRUE(tok.ok()) << tok.status().ToString();
+  std::ifstream f(testing::TestDataDir() + "/tokenizer/siglip2_cases.jsonl", std::ios::binary);
+  ASSERT_TRUE(f.good());
+  std::string line;
+  size_t cases = 0, bad = 0;
+  while (std::getline(f, line)) {
+    auto row = io::ParseJson(line, "siglip2_cases.jsonl");
+    ASSERT_TRUE(row.ok()) << row.status().ToString();
+    std::vector<int64_t> expected;
+    for (const auto& v : row->Find("ids")->array()) expected.push_back(v.int_value());
+    auto ids = (*tok)->EncodeUnpadded(row->Find("text")->string(), nullptr);
+    ASSERT_TRUE(ids.ok());
+    ++cases;
+    if (*ids != expected && ++bad <= 5) {
+      ADD_FAILURE() << ::testing::PrintToString(row->Find("text")->string()) << "\n  expected "
+                    << Ids(expected.data(), expected.size()) << "\n  actual   " << Ids(ids->data(), ids->size());
+    }
+  }
+  EXPECT_GE(cases, 200u);
+  EXPECT_EQ(bad, 0u);
+}
 
 }  // namespace
 }  // namespace cliprt
