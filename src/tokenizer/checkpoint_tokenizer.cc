@@ -1,5 +1,6 @@
 #include "tokenizer/checkpoint_tokenizer.h"
 
+#include <cctype>
 #include <filesystem>
 #include <system_error>
 #include <vector>
@@ -60,12 +61,15 @@ StatusOr<VocabularyFiles> ResolveExplicitPath(const std::string& path) {
     } else if (IsFile(p / "spiece.model")) {
       f.kind = FilesKind::kSentencePiece;
       f.primary = (p / "spiece.model").string();
+    } else if (IsFile(p / "tokenizer.model")) {  // SigLIP2 (Gemma) folders
+      f.kind = FilesKind::kSentencePiece;
+      f.primary = (p / "tokenizer.model").string();
     } else if (IsFile(p / kOpenAiMergesName)) {
       f.kind = FilesKind::kOpenAiMerges;
       f.primary = (p / kOpenAiMergesName).string();
     } else {
       return NotFoundError("tokenizer folder '" + path + "' has none of vocab.json + merges.txt, spiece.model, " +
-                           kOpenAiMergesName);
+                           "tokenizer.model, " + kOpenAiMergesName);
     }
     return f;
   }
@@ -107,6 +111,9 @@ VocabularyFiles LocatedFiles(const io::Checkpoint& ck) {
   } else if (!ck.located.spiece_model.empty()) {
     f.kind = FilesKind::kSentencePiece;
     f.primary = ck.located.spiece_model;
+  } else if (!f.folder.empty() && IsFile(fs::path(f.folder) / "tokenizer.model")) {  // SigLIP2 (Gemma)
+    f.kind = FilesKind::kSentencePiece;
+    f.primary = (fs::path(f.folder) / "tokenizer.model").string();
   } else if (!f.folder.empty() && IsFile(fs::path(f.folder) / kOpenAiMergesName)) {
     f.kind = FilesKind::kOpenAiMerges;
     f.primary = (fs::path(f.folder) / kOpenAiMergesName).string();
@@ -121,6 +128,9 @@ struct HfTokenizerConfig {
   int64_t model_max_length = 0;
   bool do_lower_case = true;
   bool do_lower_case_set = false;
+  bool add_eos_token = false, add_bos_token = false;  // Gemma tokenizers (defaults: no eos, bos)
+  bool add_bos_token_set = false;
+  std::string flags_source;
 };
 
 // A special token is a string or an AddedToken object {"content": ...}.
@@ -154,6 +164,14 @@ StatusOr<HfTokenizerConfig> ReadHfTokenizerConfig(const std::string& folder) {
     }
     const io::JsonValue* max_len = doc.Find("model_max_length");
     if (c.model_max_length == 0 && max_len != nullptr && max_len->is_int()) c.model_max_length = max_len->int_value();
+    for (const char* key : {"add_eos_token", "add_bos_token"}) {
+      const io::JsonValue* flag = doc.Find(key);
+      if (flag == nullptr || flag->is_null()) continue;
+      if (!flag->is_bool()) return CorruptDataError(path + ": " + key + " is not true/false");
+      (std::string_view(key) == "add_eos_token" ? c.add_eos_token : c.add_bos_token) = flag->bool_value();
+      if (std::string_view(key) == "add_bos_token") c.add_bos_token_set = true;
+      c.flags_source = path;
+    }
     const io::JsonValue* lower = doc.Find("do_lower_case");
     if (!c.do_lower_case_set && lower != nullptr && lower->is_bool()) {
       c.do_lower_case = lower->bool_value();
@@ -197,6 +215,16 @@ Status CheckTokenizerClass(const HfTokenizerConfig& hf, std::initializer_list<st
 }
 
 bool Contains(const std::string& s, std::string_view part) { return s.find(part) != std::string::npos; }
+
+bool IsGemmaClass(const std::string& cls) {
+  return cls == "GemmaTokenizer" || cls == "GemmaTokenizerFast" || cls == "Siglip2Tokenizer";
+}
+
+// An open_clip hf_tokenizer_name like "hf:timm/ViT-B-16-SigLIP2".
+bool ContainsSiglip2(std::string name) {
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return Contains(name, "siglip2");
+}
 
 }  // namespace
 
@@ -287,13 +315,29 @@ StatusOr<TokenizerChoice> ChooseTokenizerForCheckpoint(const io::Checkpoint& ck,
       const bool hf_family = ck.config.family == io::ArchFamily::kHfSiglip;
       if (files.kind == FilesKind::kNone) {
         std::string name = text.tokenizer.rfind("hf:", 0) == 0 ? " of " + text.tokenizer.substr(3) : "";
-        return NotFoundError(family + " checkpoint has no spiece.model" +
+        return NotFoundError(family + " checkpoint has no spiece.model (SigLIP) or tokenizer.model (SigLIP2)" +
                              (ck.located.tokenizer_json.empty() ? "" : " (tokenizer.json alone is not read)") +
                              ": pass --tokenizer path/to/spiece.model" + name);
       }
       if (files.kind != FilesKind::kSentencePiece) return WrongKind(ck, files, "SentencePiece");
       ASSIGN_OR_RETURN(HfTokenizerConfig hf, ReadHfTokenizerConfig(files.folder));
-      if (hf_family) {
+      // SigLIP2 ships Gemma's tokenizer (tokenizer_class GemmaTokenizer in
+      // the hub configs; open_clip names timm/ViT-*-SigLIP2).
+      const bool gemma = IsGemmaClass(hf.tokenizer_class) || ContainsSiglip2(text.tokenizer);
+      if (gemma && hf.add_bos_token_set && hf.add_bos_token) {
+        return UnsupportedError(hf.flags_source + ": a Gemma tokenizer with add_bos_token=true is not reproduced "
+                                "(SigLIP2 adds no BOS)");
+      }
+      if (hf_family && gemma) {
+        RETURN_IF_ERROR(CheckTokenizerClass(hf, {"GemmaTokenizer", "GemmaTokenizerFast", "Siglip2Tokenizer"}, family,
+                                            &why));
+        choice.options.variant = TokenizerVariant::kHfSiglip2;
+        choice.options.sp_append_eos = hf.add_eos_token;
+        why.push_back("family hf-siglip with a Gemma tokenizer -> transformers Siglip2Tokenizer (AutoTokenizer / "
+                      "Siglip2Processor: per-character lowercase), padding=max_length, truncation=True");
+        why.push_back(std::string("add_eos_token ") + (hf.add_eos_token ? "true" : "false") +
+                      (hf.flags_source.empty() ? " (GemmaTokenizer default)" : " (" + hf.flags_source + ")"));
+      } else if (hf_family) {
         RETURN_IF_ERROR(CheckTokenizerClass(hf, {"SiglipTokenizer"}, family, &why));
         if (hf.do_lower_case_set && !hf.do_lower_case) {
           return UnsupportedError("SiglipTokenizer with do_lower_case=false is not reproduced");
@@ -304,11 +348,12 @@ StatusOr<TokenizerChoice> ChooseTokenizerForCheckpoint(const io::Checkpoint& ck,
         const std::string clean = text.tokenizer_clean.empty() ? "whitespace" : text.tokenizer_clean;
         if (clean != "canonicalize") {
           return UnsupportedError("open_clip SigLIP with tokenizer_kwargs.clean '" + clean +
-                                  "' is not reproduced (only 'canonicalize', SigLIP v1)");
+                                  "' is not reproduced (only 'canonicalize', as SigLIP and SigLIP2 configs have)");
         }
-        choice.options.variant = TokenizerVariant::kOpenClipSiglip;
+        choice.options.variant = gemma ? TokenizerVariant::kOpenClipSiglip2 : TokenizerVariant::kOpenClipSiglip;
         why.push_back("family open_clip-siglip -> open_clip HFTokenizer(" + text.tokenizer.substr(3) +
-                      ") clean=canonicalize, padding=max_length");
+                      ") clean=canonicalize, padding=max_length" +
+                      (gemma ? "; Gemma tokenizer (SigLIP2): EOS appended, pad <pad>" : ""));
       }
       choice.primary_file = files.primary;
       why.push_back(std::string("vocabulary: SentencePiece model ") + files.primary + " (" + files.origin + ")");
@@ -324,9 +369,9 @@ StatusOr<TokenizerChoice> ChooseTokenizerForCheckpoint(const io::Checkpoint& ck,
 
   if (ck.manifest.has_value() && !ck.manifest->tokenizer.empty()) {
     const std::string& m = ck.manifest->tokenizer;
-    const bool manifest_sp = Contains(m, "Siglip") || Contains(m, "spiece") || Contains(m, "SentencePiece");
-    const bool chosen_sp = choice.options.variant == TokenizerVariant::kHfSiglip ||
-                           choice.options.variant == TokenizerVariant::kOpenClipSiglip;
+    const bool manifest_sp = Contains(m, "Siglip") || Contains(m, "spiece") || Contains(m, "SentencePiece") ||
+                             Contains(m, "Gemma");
+    const bool chosen_sp = IsSentencePieceVariant(choice.options.variant);
     if (manifest_sp != chosen_sp) {
       return FailedPreconditionError("manifest " + ck.manifest->name + " says the tokenizer is '" + m + "', but " +
                                      family + " implies " + TokenizerVariantName(choice.options.variant));

@@ -222,9 +222,59 @@ TEST(CheckpointTokenizer, HfSiglipFolderReadsSpieceModelAndPadToken) {
   auto batch = (*tok)->Encode(std::vector<std::string>{"a"});
   ASSERT_TRUE(batch.ok());
   EXPECT_EQ(batch->ids.data_as<int64_t>()[15], 0);
-  dir.Write("tokenizer_config.json", R"({"tokenizer_class": "GemmaTokenizerFast"})");
+  // A Gemma tokenizer class means SigLIP2 (Siglip2Tokenizer), which adds no BOS.
+  dir.Write("tokenizer_config.json", R"({"tokenizer_class": "GemmaTokenizerFast", "add_bos_token": true})");
+  auto bos = ChooseTokenizerForCheckpoint(ck, "", TruncationPolicy::kTruncate);
+  EXPECT_EQ(bos.status().code(), StatusCode::kUnsupported);
+  EXPECT_TRUE(Has(bos.status().message(), "add_bos_token=true")) << bos.status().message();
+  dir.Write("tokenizer_config.json", R"({"tokenizer_class": "XLMRobertaTokenizer"})");
   EXPECT_EQ(ChooseTokenizerForCheckpoint(ck, "", TruncationPolicy::kTruncate).status().code(),
             StatusCode::kUnsupported);
+}
+
+std::string GemmaPath() { return testing::TestDataDir() + "/tokenizer/gemma_test.model"; }
+
+TEST(CheckpointTokenizer, Siglip2FoldersChooseTheGemmaVariants) {
+  // HF: tokenizer.model + tokenizer_config.json (GemmaTokenizer, as the
+  // google/siglip2-* hub files) beside the weights.
+  io::Checkpoint ck = Load(IoFixture("hf_siglip"));
+  TempDir dir;
+  fs::copy_file(GemmaPath(), dir.path() + "/tokenizer.model");
+  dir.Write("tokenizer_config.json",
+            R"({"tokenizer_class": "GemmaTokenizer", "add_bos_token": false, "add_eos_token": false,
+                "pad_token": "<pad>"})");
+  ck.located.config = dir.path() + "/config.json";
+  ck.config.text.vocab_size = 1000;
+  auto tok = CreateTokenizerForCheckpoint(ck, "", TruncationPolicy::kTruncate);
+  ASSERT_TRUE(tok.ok()) << tok.status().ToString();
+  EXPECT_EQ((*tok)->info().variant, TokenizerVariant::kHfSiglip2);
+  EXPECT_FALSE((*tok)->info().eos_appended);
+  EXPECT_EQ((*tok)->info().pad_id, 0);
+  EXPECT_TRUE(Has((*tok)->info().selection_reason, "Siglip2Tokenizer")) << (*tok)->info().selection_reason;
+  auto batch = (*tok)->Encode(std::vector<std::string>{"A Cat"});
+  ASSERT_TRUE(batch.ok());
+  EXPECT_NE(batch->ids.data_as<int64_t>()[0], 0);
+  EXPECT_EQ(batch->lengths[0], 2);  // "a", "▁cat": lowercased, no end token
+  // add_eos_token true: the end token is appended (and kept on truncation).
+  dir.Write("tokenizer_config.json", R"({"tokenizer_class": "GemmaTokenizer", "add_eos_token": true})");
+  tok = CreateTokenizerForCheckpoint(ck, dir.path(), TruncationPolicy::kTruncate);
+  ASSERT_TRUE(tok.ok()) << tok.status().ToString();
+  EXPECT_TRUE((*tok)->info().eos_appended);
+  batch = (*tok)->Encode(std::vector<std::string>{std::string(200, 'x')});
+  ASSERT_TRUE(batch.ok());
+  EXPECT_EQ(batch->ids.data_as<int64_t>()[(*tok)->context_length() - 1], 1);
+
+  // open_clip: hf_tokenizer_name timm/ViT-*-SigLIP2 names the Gemma tokenizer.
+  io::Checkpoint oc = Load(IoFixture("open_clip_siglip"));
+  oc.config.text.tokenizer = "hf:timm/ViT-B-16-SigLIP2";
+  oc.config.text.vocab_size = 1000;
+  auto choice = ChooseTokenizerForCheckpoint(oc, GemmaPath(), TruncationPolicy::kTruncate);
+  ASSERT_TRUE(choice.ok()) << choice.status().ToString();
+  EXPECT_EQ(choice->options.variant, TokenizerVariant::kOpenClipSiglip2);
+  auto oc_tok = CreateTokenizer(*choice);
+  ASSERT_TRUE(oc_tok.ok()) << oc_tok.status().ToString();
+  EXPECT_TRUE((*oc_tok)->info().eos_appended);
+  EXPECT_EQ((*oc_tok)->info().pad_id, 0);
 }
 
 TEST(CheckpointTokenizer, HfClipFolderPadTokenAndEosPooling) {
