@@ -2,7 +2,10 @@
 // byte picks the variant, truncation policy and context length; the rest is
 // the text. Any input must give a well-formed batch or a clean Status.
 // The BPE vocabulary is a small synthetic one (OpenAI's is third-party data
-// and not committed); the SentencePiece model is the committed test model.
+// and not committed); the SentencePiece models are the committed test
+// models (T5-style for SigLIP, Gemma-style for SigLIP2). Each input also
+// runs the text pipeline's fast paths against the plain functions they
+// stand in for (differential: any disagreement aborts).
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -10,9 +13,14 @@
 #include <string>
 #include <vector>
 
+#include "tokenizer/bit_parallel_pattern.h"
 #include "tokenizer/bpe_vocabulary.h"
 #include "tokenizer/clip_bpe_tokenizer.h"
+#include "tokenizer/compiled_pattern.h"
 #include "tokenizer/tokenizer.h"
+#include "tokenizer/unicode_tables.h"
+#include "tokenizer/unicode_text.h"
+#include "tokenizer/utf8.h"
 
 namespace {
 
@@ -59,7 +67,32 @@ std::vector<std::unique_ptr<Tokenizer>> Build() {
     out.push_back(std::move(t).value());
   }
 #endif
+#ifdef CLIPRT_FUZZ_GEMMA_MODEL
+  for (TokenizerVariant v : {TokenizerVariant::kHfSiglip2, TokenizerVariant::kOpenClipSiglip2}) {
+    for (int eos = 0; eos < 2; ++eos) {
+      TokenizerOptions o;
+      o.variant = v;
+      o.sp_append_eos = eos != 0;
+      auto t = CreateSentencePieceTokenizer(CLIPRT_FUZZ_GEMMA_MODEL, o);
+      if (!t.ok()) Fail(t.status());
+      out.push_back(std::move(t).value());
+    }
+  }
+#endif
   return out;
+}
+
+// The fast paths of the text pipeline agree with the plain functions.
+void CheckFastPaths(std::string_view bytes) {
+  const CodePoints text = DecodeUtf8Lossy(bytes);
+  PatternMatch m;
+  if (PatternMatchesAnywhere(unicode::kBadnessPattern, text) != SearchPattern(unicode::kBadnessPattern, text, 0, &m)) {
+    std::abort();
+  }
+  if (CollapseStripLower(text) != PythonLower(StripPython(CollapseRegexWhitespace(text)))) std::abort();
+  const CodePoints nfc = NormalizeNfcFull(text);
+  if (IsNfcQuickYes(text) && nfc != text) std::abort();
+  if (NormalizeNfc(text) != nfc) std::abort();
 }
 
 }  // namespace
@@ -69,6 +102,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const Tokenizer& tok = *tokenizers[data[0] % tokenizers.size()];
   std::string text(reinterpret_cast<const char*>(data + 1), size - 1);
+  CheckFastPaths(text);
   std::vector<std::string> texts = {text, "", text.substr(0, text.size() / 2)};
   auto batch = tok.Encode(texts);
   if (!batch.ok()) {
@@ -79,8 +113,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const int64_t* ids = batch->ids.data_as<int64_t>();
   for (size_t i = 0; i < texts.size(); ++i) {
     int32_t len = batch->lengths[i];
-    if (len < 1 || len > ctx) std::abort();
-    if (ids[i * static_cast<size_t>(ctx) + static_cast<size_t>(len) - 1] != tok.info().eos_id) std::abort();
+    const bool eos = tok.info().eos_appended;
+    if (len < (eos ? 1 : 0) || len > ctx) std::abort();
+    if (eos && ids[i * static_cast<size_t>(ctx) + static_cast<size_t>(len) - 1] != tok.info().eos_id) std::abort();
     for (int k = 0; k < ctx; ++k) {
       int64_t id = ids[i * static_cast<size_t>(ctx) + static_cast<size_t>(k)];
       if (id < 0 || id >= tok.info().vocabulary_size) std::abort();
