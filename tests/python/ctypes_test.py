@@ -26,7 +26,8 @@ class ModelParams(ctypes.Structure):
     _fields_ = [("struct_size", ctypes.c_uint32), ("tokenizer_path", ctypes.c_char_p),
                 ("towers", ctypes.c_int), ("precision", ctypes.c_int), ("num_threads", ctypes.c_int32),
                 ("preprocess_preset", ctypes.c_char_p), ("manifest_dir", ctypes.c_char_p),
-                ("strict_truncation", ctypes.c_int32), ("compute_sha256", ctypes.c_int32)]
+                ("strict_truncation", ctypes.c_int32), ("compute_sha256", ctypes.c_int32),
+                ("thread_spin_us", ctypes.c_int32)]
 
 
 class ModelInfo(ctypes.Structure):
