@@ -9,6 +9,7 @@
 
 #include "kernels/ops.h"
 #include "kernels/ops_dispatch.h"
+#include "model/embedding_table.h"
 #include "model/packed_linear.h"
 #include "model/transformer_stack.h"
 
@@ -53,7 +54,7 @@ class ClipTextTower final : public TextTower {
   bool causal_ = true;
   bool full_length_ = false;
   bool has_projection_ = true;
-  Tensor token_embedding_;     // [V, W] fp32
+  EmbeddingTable token_embedding_;  // [V, W] in the checkpoint's fp16/bf16, else fp32
   Tensor position_embedding_;  // [context, W]
   Tensor ln_final_weight_, ln_final_bias_;
   TransformerStack stack_;
@@ -97,8 +98,8 @@ StatusOr<std::unique_ptr<TextTower>> ClipTextTower::Create(const WeightReader& w
   t.full_length_ = full_length || !tc.causal_mask;
   t.ln_eps_ = static_cast<float>(tc.ln_eps);
   const int64_t w = tc.width;
-  ASSIGN_OR_RETURN(t.token_embedding_,
-                   weights.F32("text_model.embeddings.token_embedding.weight", {tc.vocab_size, w}));
+  ASSIGN_OR_RETURN(t.token_embedding_, EmbeddingTable::Read(weights, "text_model.embeddings.token_embedding.weight",
+                                                            tc.vocab_size, w));
   ASSIGN_OR_RETURN(t.position_embedding_,
                    weights.F32("text_model.embeddings.position_embedding.weight", {tc.context_length, w}));
   TransformerStackConfig sc;
@@ -219,16 +220,10 @@ Status ClipTextTower::EncodeGroup(const int64_t* ids, const int64_t* order, cons
                                   int64_t seq, float* out, int64_t ldo, const RunContext& ctx) const {
   const int64_t w = width_;
   ASSIGN_OR_RETURN(float* x, ctx.arena->AllocateArray<float>(static_cast<size_t>(n * seq * w)));
-  const float* tok = token_embedding_.data_as<float>();
   const float* pos = position_embedding_.data_as<float>();
   for (int64_t i = 0; i < n; ++i) {
     const int64_t* row = ids + order[i] * context_;
-    for (int64_t j = 0; j < seq; ++j) {
-      const float* e = tok + row[j] * w;
-      const float* p = pos + j * w;
-      float* xr = x + (i * seq + j) * w;
-      for (int64_t c = 0; c < w; ++c) xr[c] = e[c] + p[c];
-    }
+    for (int64_t j = 0; j < seq; ++j) token_embedding_.AddRow(row[j], pos + j * w, x + (i * seq + j) * w);
   }
   RETURN_IF_ERROR(stack_.Forward(x, n, seq, causal_, nullptr, ctx));
   // final_layer_norm is per row: normalizing only the pooled rows equals

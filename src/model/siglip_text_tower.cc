@@ -5,6 +5,7 @@
 
 #include "kernels/ops.h"
 #include "kernels/ops_dispatch.h"
+#include "model/embedding_table.h"
 #include "model/packed_linear.h"
 #include "model/transformer_stack.h"
 
@@ -33,7 +34,7 @@ class SiglipTextTower final : public TextTower {
   int64_t embed_dim_ = 0;
   bool causal_ = false;
   float ln_eps_ = 1e-6f;
-  Tensor token_embedding_;  // fp32 [vocab, width]
+  EmbeddingTable token_embedding_;  // [vocab, width] in the checkpoint's fp16/bf16, else fp32
   Tensor pos_embedding_;    // fp32 [context, width]
   TransformerStack stack_;
   Tensor final_ln_weight_, final_ln_bias_;
@@ -68,7 +69,8 @@ StatusOr<std::unique_ptr<TextTower>> SiglipTextTower::Create(const WeightReader&
   tower->causal_ = tc.causal_mask;
   tower->ln_eps_ = static_cast<float>(tc.ln_eps);
   const std::string p = kPrefix;
-  ASSIGN_OR_RETURN(tower->token_embedding_, weights.F32(p + "embeddings.token_embedding.weight", {tc.vocab_size, d}));
+  ASSIGN_OR_RETURN(tower->token_embedding_,
+                   EmbeddingTable::Read(weights, p + "embeddings.token_embedding.weight", tc.vocab_size, d));
   ASSIGN_OR_RETURN(tower->pos_embedding_,
                    weights.F32(p + "embeddings.position_embedding.weight", {tc.context_length, d}));
   TransformerStackConfig sc;
@@ -132,15 +134,9 @@ Status SiglipTextTower::Encode(const int64_t* ids, int64_t batch, float* out, in
   const int64_t rows = batch * len;
   ASSIGN_OR_RETURN(float* x, ctx.arena->AllocateArray<float>(static_cast<size_t>(rows * d)));
   ASSIGN_OR_RETURN(float* pooled, ctx.arena->AllocateArray<float>(static_cast<size_t>(batch * d)));
-  const float* tok = token_embedding_.data_as<float>();
   const float* pos = pos_embedding_.data_as<float>();
   auto embed = [&](int64_t begin, int64_t end, int) {
-    for (int64_t r = begin; r < end; ++r) {
-      const float* e = tok + ids[r] * d;
-      const float* q = pos + (r % len) * d;
-      float* y = x + r * d;
-      for (int64_t c = 0; c < d; ++c) y[c] = e[c] + q[c];
-    }
+    for (int64_t r = begin; r < end; ++r) token_embedding_.AddRow(ids[r], pos + (r % len) * d, x + r * d);
   };
   if (ctx.pool) {
     ctx.pool->ParallelFor(rows, embed);

@@ -40,6 +40,26 @@ StatusOr<Tensor> WeightReader::F32(std::string_view name, std::initializer_list<
   return F32Any(name);
 }
 
+StatusOr<Tensor> WeightReader::Compact(std::string_view name,
+                                       std::initializer_list<int64_t> shape) const {
+  auto it = weights_.tensors.find(name);
+  if (it == weights_.tensors.end() ||
+      (it->second.dtype() != DType::kF16 && it->second.dtype() != DType::kBF16)) {
+    return F32(name, shape);
+  }
+  const Tensor& stored = it->second;
+  if (stored.shape() != Shape(shape)) return F32(name, shape);  // its shape error
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    read_.insert(std::string(name));
+  }
+  auto copy = stored.ToContiguous();
+  if (!copy.ok()) {
+    return Status(copy.status().code(), "tensor \"" + SourceName(name) + "\": " + copy.status().message());
+  }
+  return copy;
+}
+
 std::vector<std::string> WeightReader::Unread(std::string_view prefix) const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<std::string> out;

@@ -29,6 +29,10 @@ class WeightReader {
   StatusOr<Tensor> F32(std::string_view name, std::initializer_list<int64_t> shape) const;
   // Same without a shape check (the caller checks what it derives from it).
   StatusOr<Tensor> F32Any(std::string_view name) const;
+  // Like F32, but a tensor stored as fp16 or bf16 stays in that dtype (a
+  // contiguous copy): for large tables read a row at a time
+  // (embedding_table.h), where widening on use is cheap and exact.
+  StatusOr<Tensor> Compact(std::string_view name, std::initializer_list<int64_t> shape) const;
   // The stored (file) name of a canonical name, for error messages.
   std::string SourceName(std::string_view name) const;
   // Canonical names starting with `prefix` that were never read.

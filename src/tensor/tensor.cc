@@ -161,24 +161,54 @@ bool WidenContiguous(const void* src, DType dtype, int64_t n, float* dst) {
 
 }  // namespace
 
+namespace {
+
+// Calls visit(i, offset) for every element in index order: i counts
+// destination elements, offset is the source offset in elements (strides).
+template <typename Visit>
+void ForEachStrided(const Shape& shape, const Strides& strides, int64_t n, Visit visit) {
+  const int r = shape.rank();
+  int64_t index[kMaxRank] = {};
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t offset = 0;
+    for (int d = 0; d < r; ++d) offset += index[d] * strides[d];
+    visit(i, offset);
+    for (int d = r - 1; d >= 0; --d) {  // odometer increment
+      if (++index[d] < shape[d]) break;
+      index[d] = 0;
+    }
+  }
+}
+
+}  // namespace
+
 StatusOr<Tensor> Tensor::ToContiguousF32() const {
   ASSIGN_OR_RETURN(Tensor out, Empty(DType::kF32, shape()));
   float* dst = out.data_as<float>();
   const int64_t n = numel();
   if (is_contiguous() && WidenContiguous(data(), dtype(), n, dst)) return out;
-  const int r = rank();
   const size_t element = DTypeSize(dtype());
   const char* base = static_cast<const char*>(data());
-  int64_t index[kMaxRank] = {};
-  for (int64_t i = 0; i < n; ++i) {
-    int64_t offset = 0;
-    for (int d = 0; d < r; ++d) offset += index[d] * strides()[d];
+  ForEachStrided(shape(), strides(), n, [&](int64_t i, int64_t offset) {
     dst[i] = static_cast<float>(ReadAsDouble(base + offset * static_cast<int64_t>(element), dtype()));
-    for (int d = r - 1; d >= 0; --d) {  // odometer increment
-      if (++index[d] < shape()[d]) break;
-      index[d] = 0;
-    }
+  });
+  return out;
+}
+
+StatusOr<Tensor> Tensor::ToContiguous() const {
+  ASSIGN_OR_RETURN(Tensor out, Empty(dtype(), shape()));
+  const int64_t n = numel();
+  const size_t element = DTypeSize(dtype());
+  char* dst = static_cast<char*>(out.data());
+  const char* base = static_cast<const char*>(data());
+  if (is_contiguous()) {
+    if (n > 0) std::memcpy(dst, base, static_cast<size_t>(n) * element);
+    return out;
   }
+  ForEachStrided(shape(), strides(), n, [&](int64_t i, int64_t offset) {
+    std::memcpy(dst + i * static_cast<int64_t>(element), base + offset * static_cast<int64_t>(element),
+                element);
+  });
   return out;
 }
 

@@ -86,6 +86,8 @@ class Tensor {
   // A contiguous fp32 copy; f16/bf16/f64/integer elements are converted
   // (f16/bf16 → f32 is exact). Honors strides.
   StatusOr<Tensor> ToContiguousF32() const;
+  // A contiguous copy in the same dtype. Honors strides.
+  StatusOr<Tensor> ToContiguous() const;
 
  private:
   TensorView view_;
