@@ -6,6 +6,7 @@
   HF tokenizers CLIPTokenizer (transformers 5, Rust `tokenizers` backend),
                 one text per call and encode_batch, RAYON_NUM_THREADS=1
   SentencePiece transformers SiglipTokenizer (Python around sentencepiece)
+                and Siglip2Tokenizer (Rust tokenizers, Gemma-style BPE test model)
 
 over tests/data/tokenizer/corpus.jsonl (CPU time, best of N); prints tokens/s and the ratios
 (cliprt openai_clip vs OpenAI Python; cliprt hf_clip_fast vs HF tokenizers -
@@ -26,7 +27,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 sys.path.insert(0, os.path.join(ROOT, "tools", "fixtures"))
-from tokenizer_goldens import BPE, SPM, hf_dir, import_clip, load_corpus  # noqa: E402
+from tokenizer_goldens import BPE, SPM, gemma_dir, hf_dir, import_clip, load_corpus  # noqa: E402
 
 
 def best_rate(fn, tokens, repeats):
@@ -76,6 +77,12 @@ def main():
     sp = SiglipTokenizer(vocab_file=SPM)
     n_sp = sum(len(x) for x in sp(texts)["input_ids"])
     sp_rate, _ = best_rate(lambda: sp(texts)["input_ids"], n_sp, max(1, args.repeats // 2))
+    from transformers import AutoTokenizer
+    with tempfile.TemporaryDirectory() as tmp:
+        s2 = AutoTokenizer.from_pretrained(gemma_dir(tmp, "siglip2", False)).backend_tokenizer
+    n_s2 = sum(len(e.ids) for e in s2.encode_batch(texts))
+    s2_rate = max(best_rate(lambda: [s2.encode(t) for t in texts], n_s2, args.repeats)[0],
+                  best_rate(lambda: s2.encode_batch(texts), n_s2, args.repeats)[0])
 
     print(f"corpus: {len(texts)} texts; single thread; tokens/s (higher is better)")
     rows = [("cliprt openai_clip", ours.get("openai_clip")),
@@ -83,7 +90,8 @@ def main():
             ("OpenAI clip, ASCII captions", py_captions), ("cliprt open_clip", ours.get("open_clip")),
             ("cliprt hf_clip_fast", ours.get("hf_clip_fast")), ("cliprt hf_siglip", ours.get("hf_siglip")),
             ("OpenAI clip (Python+ftfy)", py_rate), ("HF tokenizers encode (Rust)", hf_single),
-            ("HF tokenizers encode_batch (Rust)", hf_batch), ("HF SiglipTokenizer (Python+spm)", sp_rate)]
+            ("HF tokenizers encode_batch (Rust)", hf_batch), ("HF SiglipTokenizer (Python+spm)", sp_rate),
+            ("cliprt hf_siglip2", ours.get("hf_siglip2")), ("HF Siglip2Tokenizer (Rust)", s2_rate)]
     for name, rate in rows:
         print(f"  {name:36s} {rate / 1e6 if rate else float('nan'):8.3f} M tok/s")
     def ratio(a, b):
@@ -93,6 +101,7 @@ def main():
     print(f"ratio cliprt hf_clip_fast / HF tokenizers     : {ratio('hf_clip_fast', max(hf_single, hf_batch)):7.2f}x  (target >= 1x)")
     print(f"ratio cliprt openai_clip / HF tokenizers      : {ratio('openai_clip', max(hf_single, hf_batch)):7.2f}x  (cliprt also runs ftfy + html unescape)")
     print(f"ratio cliprt hf_siglip / HF SiglipTokenizer    : {ratio('hf_siglip', sp_rate):7.1f}x")
+    print(f"ratio cliprt hf_siglip2 / HF Siglip2Tokenizer  : {ratio('hf_siglip2', s2_rate):7.2f}x")
 
 
 if __name__ == "__main__":

@@ -85,9 +85,11 @@ void BM_ClipBpe(benchmark::State& state, TokenizerVariant variant, bool captions
 }
 
 void BM_SentencePiece(benchmark::State& state, TokenizerVariant variant) {
+  const bool gemma = variant == TokenizerVariant::kHfSiglip2 || variant == TokenizerVariant::kOpenClipSiglip2;
   TokenizerOptions o;
   o.variant = variant;
-  auto tok = CreateSentencePieceTokenizer(CLIPRT_TOKENIZER_SPM_MODEL, o);
+  o.sp_append_eos = variant != TokenizerVariant::kHfSiglip2;
+  auto tok = CreateSentencePieceTokenizer(gemma ? CLIPRT_TOKENIZER_GEMMA_MODEL : CLIPRT_TOKENIZER_SPM_MODEL, o);
   if (!tok.ok()) {
     state.SkipWithError(tok.status().ToString().c_str());
     return;
@@ -101,6 +103,7 @@ BENCHMARK_CAPTURE(BM_ClipBpe, openai_clip_ascii_captions, TokenizerVariant::kOpe
 BENCHMARK_CAPTURE(BM_ClipBpe, open_clip, TokenizerVariant::kOpenClip)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_ClipBpe, hf_clip_fast, TokenizerVariant::kHfClipFast)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_SentencePiece, hf_siglip, TokenizerVariant::kHfSiglip)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_SentencePiece, hf_siglip2, TokenizerVariant::kHfSiglip2)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
