@@ -13,7 +13,8 @@ target_sources(cliprt_objects PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/scalar/qs8_gemm_4x8__scalar.cc)
 cliprt_isa_sources(cliprt_objects AVX2
   ${CMAKE_CURRENT_LIST_DIR}/avx2/f32_gemm_6x16__avx2_fma.cc
-  ${CMAKE_CURRENT_LIST_DIR}/avx2/bf16_gemm_4x16__avx2_fma.cc)
+  ${CMAKE_CURRENT_LIST_DIR}/avx2/bf16_gemm_4x16__avx2_fma.cc
+  ${CMAKE_CURRENT_LIST_DIR}/avx2/qs8_gemm_4x16__avx2.cc)
 cliprt_isa_sources(cliprt_objects AVX_VNNI
   ${CMAKE_CURRENT_LIST_DIR}/avx2/qs8_gemm_6x16__avxvnni.cc)
 cliprt_isa_sources(cliprt_objects AVX512

@@ -28,6 +28,8 @@ constexpr GemmKernelEntry kTable[] = {
      2, 512, 36, 16, &bf16_gemm_4x16__avx2_fma},
     {GemmPrecision::kQS8, IsaLevel::kAvx2, false, false, true, "qs8_gemm_6x16__avxvnni", 6, 16, 4,
      1024, 24, 16, &qs8_gemm_6x16__avxvnni},
+    {GemmPrecision::kQS8, IsaLevel::kAvx2, false, false, false, "qs8_gemm_4x16__avx2", 4, 16, 4,
+     1024, 36, 16, &qs8_gemm_4x16__avx2},
 #endif
     {GemmPrecision::kF32, IsaLevel::kScalar, false, false, false, "f32_gemm_4x8__scalar", 4, 8, 1,
      256, 16, 32, &f32_gemm_4x8__scalar},

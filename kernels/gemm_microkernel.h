@@ -102,6 +102,7 @@ void qs8_gemm_12x32__avx512vnni(const GemmTileArgs& args);
 void bf16_gemm_12x32__avx512f(const GemmTileArgs& args);
 void bf16_gemm_4x16__avx2_fma(const GemmTileArgs& args);
 void qs8_gemm_6x16__avxvnni(const GemmTileArgs& args);
+void qs8_gemm_4x16__avx2(const GemmTileArgs& args);
 #endif
 
 // Scalar epilogue shared by the scalar kernels and the reference:
