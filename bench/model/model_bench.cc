@@ -3,7 +3,8 @@
 // at batch 1/32, model build (config + weight packing), and preprocessing of
 // a 1-megapixel JPEG to the architecture's resolution. Counters: images/s or
 // texts/s and effective GFLOP/s (model FLOPs / time). The label names the
-// thread count and ISA. Threads: $CLIPRT_BENCH_THREADS, default all cores.
+// thread count and ISA. Threads: $CLIPRT_BENCH_THREADS, default all cores;
+// the pool's idle spin: $CLIPRT_BENCH_SPIN_US (default automatic, 0 = none).
 //
 //   build/bench/model/model_bench --benchmark_filter='ViT-B-32'
 #include <benchmark/benchmark.h>
@@ -30,8 +31,11 @@ int BenchThreads() {
   return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
+ThreadPool* Pool();
+
 std::string Label() {
-  return "threads=" + std::to_string(BenchThreads()) + " isa=" + IsaLevelName(ActiveIsaLevel());
+  return "threads=" + std::to_string(BenchThreads()) + " spin_us=" + std::to_string(Pool()->spin_micros()) +
+         " isa=" + IsaLevelName(ActiveIsaLevel());
 }
 
 // One architecture's model at a time (ViT-L weights are GBs): benchmarks run
@@ -56,8 +60,14 @@ Loaded& ModelFor(const std::string& arch) {
   return loaded;
 }
 
+int BenchSpinMicros() {
+  const char* env = std::getenv("CLIPRT_BENCH_SPIN_US");
+  const int us = env != nullptr ? std::atoi(env) : ThreadPool::kAutoSpin;
+  return us >= 0 && us <= 1'000'000 ? us : ThreadPool::kAutoSpin;
+}
+
 ThreadPool* Pool() {
-  static std::unique_ptr<ThreadPool> pool = ThreadPool::Create(BenchThreads()).value();
+  static std::unique_ptr<ThreadPool> pool = ThreadPool::Create(BenchThreads(), BenchSpinMicros()).value();
   return pool.get();
 }
 
