@@ -90,6 +90,29 @@ struct TileEpilogue {
   }
 };
 
+// Finishes an int8 (kQS8) tile from its exact int32 sums `acc` (R rows ×
+// 16): a block that is not the last stores them to `partial`; the last
+// removes the +128 activation offset (128·Σw per column), scales by
+// row_scale·col_scale and runs the epilogue.
+template <int R>
+CLIPRT_EPILOGUE_INLINE void FinishQs8Tile(const GemmTileArgs& args, __m256i m0, __m256i m1,
+                                          const int32_t (*acc)[16]) {
+  if (!args.last) return StorePartial<R>(args, m0, m1, acc);
+  const __m256i offset0 = _mm256_slli_epi32(_mm256_maskload_epi32(args.col_sum, m0), 7);
+  const __m256i offset1 = _mm256_slli_epi32(_mm256_maskload_epi32(args.col_sum + 8, m1), 7);
+  const __m256 cs0 = _mm256_maskload_ps(args.col_scale, m0);
+  const __m256 cs1 = _mm256_maskload_ps(args.col_scale + 8, m1);
+  const TileEpilogue epilogue(args, m0, m1);
+  for (int r = 0; r < R; ++r) {
+    const __m256 rs = _mm256_set1_ps(args.row_scale[r]);
+    const __m256i s0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(acc[r]));
+    const __m256i s1 = _mm256_load_si256(reinterpret_cast<const __m256i*>(acc[r] + 8));
+    const __m256 v0 = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(s0, offset0)), _mm256_mul_ps(rs, cs0));
+    const __m256 v1 = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(s1, offset1)), _mm256_mul_ps(rs, cs1));
+    epilogue.Row(r, v0, v1);
+  }
+}
+
 }  // namespace
 }  // namespace cliprt::kernels::avx2
 

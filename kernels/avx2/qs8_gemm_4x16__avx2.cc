@@ -76,23 +76,7 @@ void Tile(const GemmTileArgs& args) {
   const __m256i m1 = avx2::ColumnMask(args.cols, 8);
   alignas(32) int32_t acc[R][kNr];
   Accumulate<R>(args, m0, m1, acc);
-  auto row = [&](int r, int half) {
-    return _mm256_load_si256(reinterpret_cast<const __m256i*>(acc[r] + 8 * half));
-  };
-  if (!args.last) return avx2::StorePartial<R>(args, m0, m1, acc);
-  const __m256i offset0 = _mm256_slli_epi32(_mm256_maskload_epi32(args.col_sum, m0), 7);
-  const __m256i offset1 = _mm256_slli_epi32(_mm256_maskload_epi32(args.col_sum + 8, m1), 7);
-  const __m256 cs0 = _mm256_maskload_ps(args.col_scale, m0);
-  const __m256 cs1 = _mm256_maskload_ps(args.col_scale + 8, m1);
-  const avx2::TileEpilogue epilogue(args, m0, m1);
-  for (int r = 0; r < R; ++r) {
-    const __m256 rs = _mm256_set1_ps(args.row_scale[r]);
-    const __m256 v0 = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(row(r, 0), offset0)),
-                                    _mm256_mul_ps(rs, cs0));
-    const __m256 v1 = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(row(r, 1), offset1)),
-                                    _mm256_mul_ps(rs, cs1));
-    epilogue.Row(r, v0, v1);
-  }
+  avx2::FinishQs8Tile<R>(args, m0, m1, acc);
 }
 
 }  // namespace

@@ -9,7 +9,7 @@
 
 #include <cstring>
 
-#include "kernels/avx512/gemm_activation_avx512.h"
+#include "kernels/avx512/gemm_epilogue_avx512.h"
 #include "kernels/gemm_microkernel.h"
 
 namespace cliprt::kernels {
@@ -20,26 +20,12 @@ constexpr int kNr = 32;
 
 inline __m512bh AsBf16(__m512i v) { return reinterpret_cast<__m512bh&>(v); }
 
-inline __mmask16 ChunkMask(int cols, int chunk) {
-  const int valid = cols - 16 * chunk;
-  return valid >= 16 ? __mmask16(0xFFFF) : valid <= 0 ? __mmask16(0) : __mmask16((1u << valid) - 1);
-}
-
 template <int NP>
 void Gemv(const GemmTileArgs& args) {
   constexpr int kChunks = 2 * NP;
   __mmask16 mask[kChunks];
-#pragma GCC unroll 8
-  for (int j = 0; j < kChunks; ++j) mask[j] = ChunkMask(args.cols, j);
   __m512 c[kChunks];
-  if (args.first) {
-#pragma GCC unroll 8
-    for (int j = 0; j < kChunks; ++j) c[j] = _mm512_setzero_ps();
-  } else {
-    const float* p = static_cast<const float*>(args.partial);
-#pragma GCC unroll 8
-    for (int j = 0; j < kChunks; ++j) c[j] = _mm512_maskz_loadu_ps(mask[j], p + 16 * j);
-  }
+  avx512::StartRow<kChunks>(args, mask, c);
   const uint16_t* a = static_cast<const uint16_t*>(args.a);
   const uint16_t* b = static_cast<const uint16_t*>(args.b);
   const int64_t stride = args.panel_stride;
@@ -54,22 +40,7 @@ void Gemv(const GemmTileArgs& args) {
       c[2 * p + 1] = _mm512_dpbf16_ps(c[2 * p + 1], av, AsBf16(_mm512_load_si512(bp + 32)));
     }
   }
-  if (!args.last) {
-    float* p = static_cast<float*>(args.partial);
-#pragma GCC unroll 8
-    for (int j = 0; j < kChunks; ++j) _mm512_mask_storeu_ps(p + 16 * j, mask[j], c[j]);
-    return;
-  }
-#pragma GCC unroll 8
-  for (int j = 0; j < kChunks; ++j) {
-    __m512 v = c[j];
-    if (args.bias != nullptr) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask[j], args.bias + 16 * j));
-    v = avx512::Activate(args.activation, v);
-    if (args.residual != nullptr) {
-      v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask[j], args.residual + 16 * j));
-    }
-    _mm512_mask_storeu_ps(args.y + 16 * j, mask[j], v);
-  }
+  avx512::FinishRow<kChunks>(args, mask, c);
 }
 
 }  // namespace

@@ -107,6 +107,51 @@ struct TileEpilogue {
   }
 };
 
+// Lane mask for columns [16·chunk, 16·chunk + 16) when only `cols` are valid.
+CLIPRT_EPILOGUE_INLINE __mmask16 ChunkMask(int cols, int chunk) {
+  const int valid = cols - 16 * chunk;
+  return valid >= 16 ? __mmask16(0xFFFF) : valid <= 0 ? __mmask16(0) : __mmask16((1u << valid) - 1);
+}
+
+// Starts a one-row tile of kChunks × 16 columns (the single-row kernels):
+// the column masks for args.cols, and the sums from zero (first K block) or
+// from `partial`.
+template <int kChunks>
+CLIPRT_EPILOGUE_INLINE void StartRow(const GemmTileArgs& args, __mmask16 (&mask)[kChunks],
+                                     __m512 (&c)[kChunks]) {
+#pragma GCC unroll 8
+  for (int j = 0; j < kChunks; ++j) mask[j] = ChunkMask(args.cols, j);
+  const float* p = static_cast<const float*>(args.partial);
+#pragma GCC unroll 8
+  for (int j = 0; j < kChunks; ++j) {
+    c[j] = args.first ? _mm512_setzero_ps() : _mm512_maskz_loadu_ps(mask[j], p + 16 * j);
+  }
+}
+
+// Finishes a one-row tile of kChunks × 16 fp32 sums (the single-row
+// kernels): a block that is not the last stores them to `partial`; the last
+// adds bias, activates, adds the residual and stores under the masks.
+template <int kChunks>
+CLIPRT_EPILOGUE_INLINE void FinishRow(const GemmTileArgs& args, const __mmask16 (&mask)[kChunks],
+                                      const __m512 (&c)[kChunks]) {
+  if (!args.last) {
+    float* p = static_cast<float*>(args.partial);
+#pragma GCC unroll 8
+    for (int j = 0; j < kChunks; ++j) _mm512_mask_storeu_ps(p + 16 * j, mask[j], c[j]);
+    return;
+  }
+#pragma GCC unroll 8
+  for (int j = 0; j < kChunks; ++j) {
+    __m512 v = c[j];
+    if (args.bias != nullptr) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask[j], args.bias + 16 * j));
+    v = Activate(args.activation, v);
+    if (args.residual != nullptr) {
+      v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask[j], args.residual + 16 * j));
+    }
+    _mm512_mask_storeu_ps(args.y + 16 * j, mask[j], v);
+  }
+}
+
 }  // namespace
 }  // namespace cliprt::kernels::avx512
 
