@@ -331,10 +331,22 @@ StatusOr<TokenizerChoice> ChooseTokenizerForCheckpoint(const io::Checkpoint& ck,
       if (hf_family && gemma) {
         RETURN_IF_ERROR(CheckTokenizerClass(hf, {"GemmaTokenizer", "GemmaTokenizerFast", "Siglip2Tokenizer"}, family,
                                             &why));
-        choice.options.variant = TokenizerVariant::kHfSiglip2;
+        // transformers' AutoTokenizer uses the declared class for a
+        // model_type "siglip" folder (the SigLIP2 FixRes hub checkpoints
+        // declare GemmaTokenizer, which does not lowercase); only
+        // Siglip2Tokenizer (model_type "siglip2" folders, or a config that
+        // names it) lowercases as SigLIP2 was trained.
+        if (hf.tokenizer_class == "Siglip2Tokenizer") {
+          choice.options.variant = TokenizerVariant::kHfSiglip2;
+          why.push_back("family hf-siglip with tokenizer_class Siglip2Tokenizer -> transformers Siglip2Tokenizer "
+                        "(per-character lowercase), padding=max_length, truncation=True");
+        } else {
+          choice.options.variant = TokenizerVariant::kHfGemma;
+          why.push_back("family hf-siglip (model_type siglip) with a Gemma tokenizer -> transformers GemmaTokenizer, "
+                        "as AutoTokenizer / SiglipProcessor load it (no lowercasing, although SigLIP2 was "
+                        "trained on lowercased text), padding=max_length, truncation=True");
+        }
         choice.options.sp_append_eos = hf.add_eos_token;
-        why.push_back("family hf-siglip with a Gemma tokenizer -> transformers Siglip2Tokenizer (AutoTokenizer / "
-                      "Siglip2Processor: per-character lowercase), padding=max_length, truncation=True");
         why.push_back(std::string("add_eos_token ") + (hf.add_eos_token ? "true" : "false") +
                       (hf.flags_source.empty() ? " (GemmaTokenizer default)" : " (" + hf.flags_source + ")"));
       } else if (hf_family) {

@@ -117,7 +117,8 @@ StatusOr<std::unique_ptr<SentencePieceTokenizer>> SentencePieceTokenizer::Create
   }
   const int vocab = t->sp_->GetPieceSize();
   const bool gemma = options.variant == TokenizerVariant::kHfSiglip2 ||
-                     options.variant == TokenizerVariant::kOpenClipSiglip2;
+                     options.variant == TokenizerVariant::kOpenClipSiglip2 ||
+                     options.variant == TokenizerVariant::kHfGemma;
   int64_t eos = options.sp_eos_id >= 0 ? options.sp_eos_id : t->sp_->eos_id();
   // T5-style SigLIP pads with the eos id; Gemma has its own <pad> (id 0).
   int64_t pad = options.sp_pad_id >= 0 ? options.sp_pad_id : gemma ? t->sp_->pad_id() : eos;
@@ -133,7 +134,7 @@ StatusOr<std::unique_ptr<SentencePieceTokenizer>> SentencePieceTokenizer::Create
     return InvalidArgumentError(name + ": eos id " + std::to_string(eos) + " / pad id " + std::to_string(pad) +
                                 " outside the vocabulary of " + std::to_string(vocab));
   }
-  if (options.variant == TokenizerVariant::kHfSiglip2) {
+  if (options.variant == TokenizerVariant::kHfSiglip2 || options.variant == TokenizerVariant::kHfGemma) {
     // The tokenizers-backed Gemma tokenizer matches its special tokens in
     // the raw text (before lowercasing), exactly and without stripping: the
     // model's control and unknown pieces (<pad> <eos> <bos> <unk>) and its
@@ -208,6 +209,9 @@ StatusOr<std::unique_ptr<SentencePieceTokenizer>> SentencePieceTokenizer::Create
     case TokenizerVariant::kHfSiglip2:
       info.text_cleaning = "special tokens split, per-character lowercase, ' ' -> '▁' (Gemma BPE, byte fallback)";
       break;
+    case TokenizerVariant::kHfGemma:
+      info.text_cleaning = "special tokens split, ' ' -> '▁' (Gemma BPE, byte fallback; no lowercasing)";
+      break;
     default:
       info.text_cleaning = "ftfy.fix_text, html.unescape x2, strip, '_' -> ' ', remove string.punctuation, lower, "
                            "' '.join(split())";
@@ -257,8 +261,8 @@ StatusOr<std::vector<int64_t>> SentencePieceTokenizer::EncodeUnpadded(std::strin
     if (info_.eos_appended) ids.push_back(info_.eos_id);
     return ids;
   }
-  if (variant_ == TokenizerVariant::kHfSiglip2) {
-    RETURN_IF_ERROR(EncodeHfSiglip2(cps, &ids));
+  if (variant_ == TokenizerVariant::kHfSiglip2 || variant_ == TokenizerVariant::kHfGemma) {
+    RETURN_IF_ERROR(EncodeHfGemma(cps, variant_ == TokenizerVariant::kHfSiglip2, &ids));
     if (info_.eos_appended) ids.push_back(info_.eos_id);
     return ids;
   }
@@ -364,24 +368,26 @@ void SentencePieceTokenizer::MergeBpe(const std::string& text, std::vector<int>*
   }
 }
 
-Status SentencePieceTokenizer::EncodeHfSiglip2(std::u32string_view text, std::vector<int64_t>* ids) const {
+Status SentencePieceTokenizer::EncodeHfGemma(std::u32string_view text, bool lowercase,
+                                             std::vector<int64_t>* ids) const {
   // Added tokens first (leftmost, longest), on the raw text; each stretch
-  // between them is lowercased per character (the tokenizers Lowercase
-  // normalizer: no Final_Sigma rule) and encoded by the BPE model.
+  // between them is lowercased per character when `lowercase` (the
+  // tokenizers Lowercase normalizer of Siglip2Tokenizer: no Final_Sigma
+  // rule) and encoded by the BPE model.
   std::vector<std::pair<CodePoints, int32_t>> added;
   for (const auto& a : added_tokens_) added.emplace_back(DecodeUtf8Lossy(a.first), a.second);
   std::vector<int> piece_ids;
   auto encode_stretch = [&](std::u32string_view stretch) -> Status {
     if (stretch.empty()) return Status::Ok();
-    const std::string lowered = EncodeUtf8(ContextFreeLower(stretch));
+    const std::string normalized = EncodeUtf8(lowercase ? ContextFreeLower(stretch) : CodePoints(stretch));
     // Lowercasing can spell a user-defined piece ("<MASK>" -> "<mask>") that
     // libsentencepiece would match whole; the tokenizers BPE does not.
     bool spells_user_defined = false;
-    for (const std::string& piece : user_defined_) spells_user_defined |= lowered.find(piece) != std::string::npos;
+    for (const std::string& piece : user_defined_) spells_user_defined |= normalized.find(piece) != std::string::npos;
     if (spells_user_defined) {
-      MergeBpe(lowered, &piece_ids);
+      MergeBpe(normalized, &piece_ids);
     } else {
-      RETURN_IF_ERROR(EncodeIds(lowered, &piece_ids));
+      RETURN_IF_ERROR(EncodeIds(normalized, &piece_ids));
     }
     ids->insert(ids->end(), piece_ids.begin(), piece_ids.end());
     return Status::Ok();

@@ -35,8 +35,9 @@ class SentencePieceTokenizer final : public Tokenizer {
  private:
   SentencePieceTokenizer();
   Status EncodeHfSiglipChunk(std::u32string_view chunk, std::vector<int>* ids) const;
-  // transformers' Siglip2Tokenizer without the end token.
-  Status EncodeHfSiglip2(std::u32string_view text, std::vector<int64_t>* ids) const;
+  // transformers' Gemma tokenizers without the end token: Siglip2Tokenizer
+  // (lowercase = true) or GemmaTokenizer (false).
+  Status EncodeHfGemma(std::u32string_view text, bool lowercase, std::vector<int64_t>* ids) const;
   // BPE by piece scores without matching user-defined pieces whole (the
   // tokenizers backend's behaviour inside a stretch of text); slow, for the
   // rare stretch whose lowercase spells a user-defined piece.

@@ -26,6 +26,7 @@ constexpr VariantName kVariantNames[] = {
     {TokenizerVariant::kOpenClipSiglip, "open_clip_siglip"},
     {TokenizerVariant::kHfSiglip2, "hf_siglip2"},
     {TokenizerVariant::kOpenClipSiglip2, "open_clip_siglip2"},
+    {TokenizerVariant::kHfGemma, "hf_gemma"},
 };
 
 bool FileExists(const std::string& path) {
@@ -75,7 +76,8 @@ const char* TokenizerVariantName(TokenizerVariant variant) {
 
 bool IsSentencePieceVariant(TokenizerVariant v) {
   return v == TokenizerVariant::kHfSiglip || v == TokenizerVariant::kOpenClipSiglip ||
-         v == TokenizerVariant::kHfSiglip2 || v == TokenizerVariant::kOpenClipSiglip2;
+         v == TokenizerVariant::kHfSiglip2 || v == TokenizerVariant::kOpenClipSiglip2 ||
+         v == TokenizerVariant::kHfGemma;
 }
 
 const char* TokenizerKindName(TokenizerKind kind) {

@@ -39,6 +39,8 @@ enum class TokenizerVariant {
   kOpenClipSiglip,         // open_clip HFTokenizer clean='canonicalize' (big_vision style)
   kHfSiglip2,              // transformers 5 Siglip2Tokenizer: Gemma BPE (byte fallback) + lowercase
   kOpenClipSiglip2,        // open_clip HFTokenizer clean='canonicalize' over the Gemma tokenizer
+  kHfGemma,                // transformers 5 GemmaTokenizer (what AutoTokenizer loads for a model_type
+                           // "siglip" folder naming it: SigLIP2 FixRes hub checkpoints): no lowercasing
 };
 
 enum class TruncationPolicy {

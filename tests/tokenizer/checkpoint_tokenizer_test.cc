@@ -245,11 +245,25 @@ TEST(CheckpointTokenizer, Siglip2FoldersChooseTheGemmaVariants) {
                 "pad_token": "<pad>"})");
   ck.located.config = dir.path() + "/config.json";
   ck.config.text.vocab_size = 1000;
+  // A model_type "siglip" folder declaring GemmaTokenizer: transformers'
+  // AutoTokenizer loads GemmaTokenizer, which does not lowercase.
   auto tok = CreateTokenizerForCheckpoint(ck, "", TruncationPolicy::kTruncate);
   ASSERT_TRUE(tok.ok()) << tok.status().ToString();
-  EXPECT_EQ((*tok)->info().variant, TokenizerVariant::kHfSiglip2);
+  EXPECT_EQ((*tok)->info().variant, TokenizerVariant::kHfGemma);
   EXPECT_FALSE((*tok)->info().eos_appended);
   EXPECT_EQ((*tok)->info().pad_id, 0);
+  EXPECT_TRUE(Has((*tok)->info().selection_reason, "GemmaTokenizer")) << (*tok)->info().selection_reason;
+  auto cased = (*tok)->Encode(std::vector<std::string>{"A Cat", "a cat"});
+  ASSERT_TRUE(cased.ok());
+  EXPECT_NE(cased->lengths[0], 2);  // "A Cat" is not "a", "▁cat"
+  EXPECT_EQ(cased->lengths[1], 2);
+  // Declaring Siglip2Tokenizer: lowercased as SigLIP2 was trained.
+  dir.Write("tokenizer_config.json",
+            R"({"tokenizer_class": "Siglip2Tokenizer", "add_bos_token": false, "add_eos_token": false,
+                "pad_token": "<pad>"})");
+  tok = CreateTokenizerForCheckpoint(ck, "", TruncationPolicy::kTruncate);
+  ASSERT_TRUE(tok.ok()) << tok.status().ToString();
+  EXPECT_EQ((*tok)->info().variant, TokenizerVariant::kHfSiglip2);
   EXPECT_TRUE(Has((*tok)->info().selection_reason, "Siglip2Tokenizer")) << (*tok)->info().selection_reason;
   auto batch = (*tok)->Encode(std::vector<std::string>{"A Cat"});
   ASSERT_TRUE(batch.ok());

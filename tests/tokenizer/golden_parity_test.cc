@@ -149,23 +149,24 @@ void CheckGemma(TokenizerVariant variant, bool append_eos, const std::string& go
 
 TEST(TokenizerGolden, HfSiglip2) { CheckGemma(TokenizerVariant::kHfSiglip2, false, "hf_siglip2"); }
 TEST(TokenizerGolden, OpenClipSiglip2) { CheckGemma(TokenizerVariant::kOpenClipSiglip2, true, "open_clip_siglip2"); }
+TEST(TokenizerGolden, HfGemma) { CheckGemma(TokenizerVariant::kHfGemma, false, "hf_gemma"); }
 
 // Special tokens matched in the raw text only: "<mask>" is one token,
 // "<MASK>" is lowercased after the split and tokenized as text (the
 // tokenizers BPE, which matches no user-defined piece whole), alone and
 // inside corpus texts (tokenizer_goldens.py writes siglip2_cases.jsonl).
-TEST(TokenizerGolden, HfSiglip2SpecialTokenCases) {
+void CheckGemmaCases(TokenizerVariant variant, const std::string& cases_file) {
   TokenizerOptions options;
-  options.variant = TokenizerVariant::kHfSiglip2;
+  options.variant = variant;
   options.sp_append_eos = false;
   auto tok = CreateSentencePieceTokenizer(testing::TestDataDir() + "/tokenizer/gemma_test.model", options);
   ASSERT_TRUE(tok.ok()) << tok.status().ToString();
-  std::ifstream f(testing::TestDataDir() + "/tokenizer/siglip2_cases.jsonl", std::ios::binary);
+  std::ifstream f(testing::TestDataDir() + "/tokenizer/" + cases_file, std::ios::binary);
   ASSERT_TRUE(f.good());
   std::string line;
   size_t cases = 0, bad = 0;
   while (std::getline(f, line)) {
-    auto row = io::ParseJson(line, "siglip2_cases.jsonl");
+    auto row = io::ParseJson(line, cases_file);
     ASSERT_TRUE(row.ok()) << row.status().ToString();
     std::vector<int64_t> expected;
     for (const auto& v : row->Find("ids")->array()) expected.push_back(v.int_value());
@@ -179,6 +180,15 @@ TEST(TokenizerGolden, HfSiglip2SpecialTokenCases) {
   }
   EXPECT_GE(cases, 200u);
   EXPECT_EQ(bad, 0u);
+}
+
+TEST(TokenizerGolden, HfSiglip2SpecialTokenCases) {
+  CheckGemmaCases(TokenizerVariant::kHfSiglip2, "siglip2_cases.jsonl");
+}
+// The same texts through GemmaTokenizer: specials matched on the raw text,
+// nothing lowercased ("<MASK>" stays text, "<mask>" one token).
+TEST(TokenizerGolden, HfGemmaSpecialTokenCases) {
+  CheckGemmaCases(TokenizerVariant::kHfGemma, "gemma_cases.jsonl");
 }
 
 }  // namespace
