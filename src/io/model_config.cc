@@ -339,6 +339,14 @@ StatusOr<ModelConfig> ConfigFromHfJson(const JsonValue& root, const std::string&
   }
   const bool siglip = mt->string() == "siglip";
   if (!siglip && mt->string() != "clip") {
+    if (mt->string() == "siglip2") {
+      // transformers' Siglip2Model is the NaFlex variant (patch embedding as
+      // a Linear over flattened patches, position embeddings resized per
+      // image, padded patch masks); the fixed-resolution SigLIP2
+      // checkpoints are model_type "siglip" and load.
+      return UnsupportedError(source + ": model_type \"siglip2\" (SigLIP2 NaFlex, variable resolution) is not "
+                              "supported; the fixed-resolution SigLIP2 checkpoints (model_type \"siglip\") are");
+    }
     return UnsupportedError(source + ": model_type \"" + mt->string() +
                             "\" is not supported (expected clip or siglip)");
   }

@@ -6,6 +6,8 @@
 #include <filesystem>
 
 #include "io/checkpoint.h"
+#include "io/json.h"
+#include "io/model_config.h"
 #include "io/mapped_file.h"
 #include "io/sha256.h"
 #include "io_test_util.h"
@@ -253,6 +255,29 @@ TEST(ReleasePagesTest, ReleasedPagesRereadTheSameBytes) {
   auto owned = Tensor::Zeros(DType::kF32, Shape{4});
   ASSERT_TRUE(owned.ok());
   EXPECT_FALSE(ck->ReleasePages(*owned));  // never on memory the mapping does not own
+}
+
+}  // namespace
+}  // namespace cliprt::io
+
+namespace cliprt::io {
+namespace {
+
+// HF model types: clip and siglip load; siglip2 (transformers' NaFlex
+// Siglip2Model) is refused with a message that says the fixed-resolution
+// SigLIP2 checkpoints (model_type siglip) are supported; others are named.
+TEST(LoadOptionsTest, HfModelTypesOutsideClipAndSiglipAreNamedErrors) {
+  auto naflex = ParseJson(R"({"model_type": "siglip2"})", "config.json");
+  ASSERT_TRUE(naflex.ok());
+  auto refused = ConfigFromHfJson(*naflex, "config.json");
+  ASSERT_EQ(refused.status().code(), StatusCode::kUnsupported);
+  EXPECT_NE(refused.status().message().find("NaFlex"), std::string::npos) << refused.status().message();
+  EXPECT_NE(refused.status().message().find("model_type \"siglip\""), std::string::npos);
+  auto other = ParseJson(R"({"model_type": "blip"})", "config.json");
+  ASSERT_TRUE(other.ok());
+  auto named = ConfigFromHfJson(*other, "config.json");
+  ASSERT_EQ(named.status().code(), StatusCode::kUnsupported);
+  EXPECT_NE(named.status().message().find("\"blip\""), std::string::npos) << named.status().message();
 }
 
 }  // namespace
