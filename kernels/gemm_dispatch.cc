@@ -17,7 +17,7 @@ constexpr GemmKernelEntry kTable[] = {
     {GemmPrecision::kF32, IsaLevel::kAvx2, false, false, false, "f32_gemm_6x16__avx2_fma", 6, 16,
      1, 256, 24, 16, &f32_gemm_6x16__avx2_fma},
     {GemmPrecision::kBF16, IsaLevel::kAvx512, true, false, false, "bf16_gemm_14x32__avx512bf16",
-     14, 32, 2, 512, 12, 8, &bf16_gemm_14x32__avx512bf16, &bf16_gemv_1x128__avx512bf16, 4},
+     14, 32, 2, 1024, 12, 8, &bf16_gemm_14x32__avx512bf16, &bf16_gemv_1x128__avx512bf16, 4},
     {GemmPrecision::kQS8, IsaLevel::kAvx512, false, true, false, "qs8_gemm_12x32__avx512vnni", 12,
      32, 4, 1024, 14, 8, &qs8_gemm_12x32__avx512vnni},
     // Fallbacks, listed after the native kernels of their level (the plan
