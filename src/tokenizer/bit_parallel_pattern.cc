@@ -126,29 +126,15 @@ class BitParallelPattern {
   void BuildClasses(const unicode::CompiledPattern& p) {
     std::vector<uint32_t> cuts;
     for (uint32_t c = 0; c <= 0x80; ++c) cuts.push_back(c);
-    bool space = false, word = false;
+    unsigned categories = 0;
     for (size_t a = 0; a < p.alternative_count; ++a) {
       const auto& alt = p.alternatives[a];
       for (size_t i = 0; i < alt.item_count; ++i) {
         const auto& item = p.items[alt.item_offset + i];
-        if (item.kind != 0) continue;
-        const auto& set = p.sets[item.set];
-        for (size_t r = 0; r < set.range_count; ++r) {
-          cuts.push_back(p.ranges[set.range_offset + r].first);
-          cuts.push_back(p.ranges[set.range_offset + r].last + 1);
-        }
-        space |= (set.categories & 1) != 0;
-        word |= (set.categories & 2) != 0;
+        if (item.kind == 0) AppendSetBoundaries(p, item.set, &cuts, &categories);
       }
     }
-    auto add_table = [&](const unicode::CodeRange* t, size_t n) {
-      for (size_t r = 0; r < n; ++r) {
-        cuts.push_back(t[r].first);
-        cuts.push_back(t[r].last + 1);
-      }
-    };
-    if (space) add_table(unicode::kPySpace, unicode::kPySpaceSize);
-    if (word) add_table(unicode::kPyWord, unicode::kPyWordSize);
+    AppendCategoryBoundaries(categories, &cuts);
     std::sort(cuts.begin(), cuts.end());
     cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
     starts_ = std::move(cuts);

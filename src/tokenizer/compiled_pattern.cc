@@ -28,24 +28,9 @@ class PatternIndex {
     }
     words_ = (sets + 63) / 64;
     std::vector<uint32_t> cuts = {0};
-    bool space = false, word = false;
-    for (size_t s = 0; s < sets; ++s) {
-      const auto& set = p.sets[s];
-      for (size_t r = 0; r < set.range_count; ++r) {
-        cuts.push_back(p.ranges[set.range_offset + r].first);
-        cuts.push_back(p.ranges[set.range_offset + r].last + 1);
-      }
-      space |= (set.categories & 1) != 0;
-      word |= (set.categories & 2) != 0;
-    }
-    auto add_table = [&](const unicode::CodeRange* t, size_t n) {
-      for (size_t r = 0; r < n; ++r) {
-        cuts.push_back(t[r].first);
-        cuts.push_back(t[r].last + 1);
-      }
-    };
-    if (space) add_table(unicode::kPySpace, unicode::kPySpaceSize);
-    if (word) add_table(unicode::kPyWord, unicode::kPyWordSize);
+    unsigned categories = 0;
+    for (size_t s = 0; s < sets; ++s) AppendSetBoundaries(p, s, &cuts, &categories);
+    AppendCategoryBoundaries(categories, &cuts);
     // The ASCII fast paths of IsPySpace / IsPyWord are not in the tables.
     for (uint32_t c = 0; c <= 0x80; ++c) cuts.push_back(c);
     std::sort(cuts.begin(), cuts.end());
@@ -263,6 +248,27 @@ bool SearchPattern(const unicode::CompiledPattern& pattern, std::u32string_view 
     return index.Search(text, from, match);
   }
   return IndexFor(pattern).Search(text, from, match);
+}
+
+void AppendSetBoundaries(const unicode::CompiledPattern& pattern, size_t set, std::vector<uint32_t>* cuts,
+                         unsigned* categories) {
+  const auto& s = pattern.sets[set];
+  for (size_t r = 0; r < s.range_count; ++r) {
+    cuts->push_back(pattern.ranges[s.range_offset + r].first);
+    cuts->push_back(pattern.ranges[s.range_offset + r].last + 1);
+  }
+  *categories |= s.categories & 3u;
+}
+
+void AppendCategoryBoundaries(unsigned categories, std::vector<uint32_t>* cuts) {
+  auto add_table = [&](const unicode::CodeRange* t, size_t n) {
+    for (size_t r = 0; r < n; ++r) {
+      cuts->push_back(t[r].first);
+      cuts->push_back(t[r].last + 1);
+    }
+  };
+  if (categories & 1u) add_table(unicode::kPySpace, unicode::kPySpaceSize);
+  if (categories & 2u) add_table(unicode::kPyWord, unicode::kPyWordSize);
 }
 
 }  // namespace cliprt

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "tokenizer/unicode_tables.h"
 
@@ -20,5 +21,14 @@ struct PatternMatch {
 // Searches text[from:] (values are code points, or bytes for byte patterns).
 bool SearchPattern(const unicode::CompiledPattern& pattern, std::u32string_view text, size_t from,
                    PatternMatch* match);
+
+// Building blocks for matchers that split code points into classes no set
+// tells apart: appends to *cuts the first and one-past-last code point of
+// every range of set `set` of `pattern`, and ORs the set's category bits
+// (1 = Python \s, 2 = Python \w) into *categories.
+void AppendSetBoundaries(const unicode::CompiledPattern& pattern, size_t set, std::vector<uint32_t>* cuts,
+                         unsigned* categories);
+// Appends the range boundaries of the \s / \w tables named by `categories`.
+void AppendCategoryBoundaries(unsigned categories, std::vector<uint32_t>* cuts);
 
 }  // namespace cliprt
