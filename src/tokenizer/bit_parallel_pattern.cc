@@ -20,13 +20,6 @@ struct Mask {
   void Set(size_t bit) { (bit < 64 ? lo : hi) |= uint64_t{1} << (bit % 64); }
 };
 
-bool SetContains(const unicode::CompiledPattern& p, const unicode::PatternSet& set, uint32_t c) {
-  bool in = unicode::InRanges(p.ranges + set.range_offset, set.range_count, c);
-  if (!in && (set.categories & 1) != 0) in = unicode::IsPySpace(c);
-  if (!in && (set.categories & 2) != 0) in = unicode::IsPyWord(c);
-  return set.negate ? !in : in;
-}
-
 class BitParallelPattern {
  public:
   explicit BitParallelPattern(const unicode::CompiledPattern& p) { ok_ = Build(p); }

@@ -6,13 +6,6 @@
 namespace cliprt {
 namespace {
 
-bool SetContains(const unicode::CompiledPattern& p, const unicode::PatternSet& set, uint32_t c) {
-  bool in = unicode::InRanges(p.ranges + set.range_offset, set.range_count, c);
-  if (!in && (set.categories & 1) != 0) in = unicode::IsPySpace(c);
-  if (!in && (set.categories & 2) != 0) in = unicode::IsPyWord(c);
-  return set.negate ? !in : in;
-}
-
 // Code points split into classes that no set tells apart (the classic regex
 // compilation trick): one binary search per character instead of one per
 // set tested, then set membership is a bit test.
@@ -248,6 +241,13 @@ bool SearchPattern(const unicode::CompiledPattern& pattern, std::u32string_view 
     return index.Search(text, from, match);
   }
   return IndexFor(pattern).Search(text, from, match);
+}
+
+bool SetContains(const unicode::CompiledPattern& p, const unicode::PatternSet& set, uint32_t c) {
+  bool in = unicode::InRanges(p.ranges + set.range_offset, set.range_count, c);
+  if (!in && (set.categories & 1) != 0) in = unicode::IsPySpace(c);
+  if (!in && (set.categories & 2) != 0) in = unicode::IsPyWord(c);
+  return set.negate ? !in : in;
 }
 
 void AppendSetBoundaries(const unicode::CompiledPattern& pattern, size_t set, std::vector<uint32_t>* cuts,

@@ -22,6 +22,10 @@ struct PatternMatch {
 bool SearchPattern(const unicode::CompiledPattern& pattern, std::u32string_view text, size_t from,
                    PatternMatch* match);
 
+// Whether code point c is in `set` of pattern `p` (ranges, the Python \s /
+// \w categories, negation).
+bool SetContains(const unicode::CompiledPattern& p, const unicode::PatternSet& set, uint32_t c);
+
 // Building blocks for matchers that split code points into classes no set
 // tells apart: appends to *cuts the first and one-past-last code point of
 // every range of set `set` of `pattern`, and ORs the set's category bits
