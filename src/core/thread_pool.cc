@@ -66,6 +66,11 @@ bool SpinUntil(int spin_micros, Done done) {
   }
 }
 
+int HardwareThreads() {
+  const unsigned hw = std::thread::hardware_concurrency();
+  return hw == 0 ? 1 : static_cast<int>(hw);
+}
+
 // CPUs this process may run on (its affinity mask where the OS tells, else
 // the hardware thread count).
 int UsableCpuCount() {
@@ -77,8 +82,7 @@ int UsableCpuCount() {
     if (n > 0) return n;
   }
 #endif
-  const unsigned hw = std::thread::hardware_concurrency();
-  return hw == 0 ? 1 : static_cast<int>(hw);
+  return HardwareThreads();
 }
 
 }  // namespace
@@ -96,10 +100,7 @@ StatusOr<std::unique_ptr<ThreadPool>> ThreadPool::Create(int num_threads, int sp
     return InvalidArgumentError("thread pool spin time " + std::to_string(spin_micros) +
                                 " us is outside [0, 1000000]");
   }
-  if (num_threads <= 0) {
-    const unsigned hw = std::thread::hardware_concurrency();
-    num_threads = hw == 0 ? 1 : static_cast<int>(hw);
-  }
+  if (num_threads <= 0) num_threads = HardwareThreads();
   if (num_threads > kMaxThreads) {
     return InvalidArgumentError("thread count " + std::to_string(num_threads) +
                                 " exceeds the maximum of " + std::to_string(kMaxThreads));
@@ -146,23 +147,19 @@ void ThreadPool::RunChunk(int thread_index) {
   }
 }
 
-bool ThreadPool::SpinForJob(uint64_t seen) const {
-  return SpinUntil(spin_micros_, [&] {
-    return stopping_.load(std::memory_order_acquire) ||
-           generation_.load(std::memory_order_acquire) != seen;
-  });
+bool ThreadPool::JobArrived(uint64_t seen) const {
+  return stopping_.load(std::memory_order_acquire) ||
+         generation_.load(std::memory_order_acquire) != seen;
 }
 
 void ThreadPool::WorkerLoop(int thread_index) {
   uint64_t seen_generation = 0;
   for (;;) {
-    if (!SpinForJob(seen_generation)) {
+    const auto arrived = [&] { return JobArrived(seen_generation); };
+    if (!SpinUntil(spin_micros_, arrived)) {
       std::unique_lock<std::mutex> lock(wake_mutex_);
       ++sleepers_;
-      wake_cv_.wait(lock, [&] {
-        return stopping_.load(std::memory_order_acquire) ||
-               generation_.load(std::memory_order_acquire) != seen_generation;
-      });
+      wake_cv_.wait(lock, arrived);
       --sleepers_;
     }
     if (stopping_.load(std::memory_order_acquire)) return;

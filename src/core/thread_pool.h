@@ -82,9 +82,8 @@ class ThreadPool {
   Status Start();
   void WorkerLoop(int thread_index);
   void RunChunk(int thread_index);
-  // Spins until generation_ differs from `seen` or stopping_ is set, for at
-  // most spin_micros_; true if it did.
-  bool SpinForJob(uint64_t seen) const;
+  // True once generation_ differs from `seen` (a new loop) or stopping_ is set.
+  bool JobArrived(uint64_t seen) const;
 
   const int num_threads_;
   const int spin_micros_;
