@@ -1,7 +1,5 @@
 #include "model/embedding_table.h"
 
-#include <cstring>
-
 #include "tensor/dtype.h"
 
 namespace cliprt::model {
@@ -9,14 +7,12 @@ namespace cliprt::model {
 StatusOr<EmbeddingTable> EmbeddingTable::Read(const WeightReader& weights, std::string_view name,
                                               int64_t rows, int64_t cols) {
   EmbeddingTable t;
-  t.rows_ = rows;
-  t.cols_ = cols;
   ASSIGN_OR_RETURN(t.table_, weights.Compact(name, {rows, cols}));
   return t;
 }
 
 void EmbeddingTable::AddRow(int64_t id, const float* add, float* out) const {
-  const int64_t c = cols_;
+  const int64_t c = cols();
   switch (table_.dtype()) {
     case DType::kF16: {
       const uint16_t* e = table_.data_as<uint16_t>() + id * c;

@@ -22,8 +22,8 @@ class EmbeddingTable {
   static StatusOr<EmbeddingTable> Read(const WeightReader& weights, std::string_view name,
                                        int64_t rows, int64_t cols);
 
-  int64_t rows() const { return rows_; }
-  int64_t cols() const { return cols_; }
+  int64_t rows() const { return table_.dim(0); }
+  int64_t cols() const { return table_.dim(1); }
   DType dtype() const { return table_.dtype(); }  // f32, f16 or bf16
 
   // out[c] = table[id][c] + add[c] for c < cols, in fp32. id must be in
@@ -31,9 +31,7 @@ class EmbeddingTable {
   void AddRow(int64_t id, const float* add, float* out) const;
 
  private:
-  Tensor table_;
-  int64_t rows_ = 0;
-  int64_t cols_ = 0;
+  Tensor table_;  // [rows, cols]
 };
 
 }  // namespace cliprt::model

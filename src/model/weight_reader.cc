@@ -11,53 +11,43 @@ std::string WeightReader::SourceName(std::string_view name) const {
   return it == weights_.source_name.end() ? std::string(name) : it->second;
 }
 
-StatusOr<Tensor> WeightReader::F32Any(std::string_view name) const {
+StatusOr<Tensor> WeightReader::Copy(std::string_view name, const Shape* shape, bool keep_half) const {
   auto it = weights_.tensors.find(name);
   if (it == weights_.tensors.end()) {
     return NotFoundError("checkpoint has no tensor \"" + std::string(name) + "\" (" + weights_.naming +
                          " naming)");
   }
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    read_.insert(std::string(name));
-  }
-  auto widened = it->second.ToContiguousF32();
-  if (!widened.ok()) {
-    return Status(widened.status().code(), "tensor \"" + SourceName(name) + "\": " + widened.status().message());
-  }
-  return widened;
-}
-
-StatusOr<Tensor> WeightReader::F32(std::string_view name, std::initializer_list<int64_t> shape) const {
-  auto it = weights_.tensors.find(name);
-  if (it != weights_.tensors.end() && it->second.shape() != Shape(shape)) {
+  const Tensor& stored = it->second;
+  if (shape != nullptr && stored.shape() != *shape) {
     const std::string source = SourceName(name);
     return CorruptDataError("tensor \"" + std::string(name) + "\"" +
                             (source != name ? " (\"" + source + "\" in the file)" : std::string()) +
-                            " has shape " + it->second.shape().ToString() + ", the model config needs " +
-                            Shape(shape).ToString());
+                            " has shape " + stored.shape().ToString() + ", the model config needs " +
+                            shape->ToString());
   }
-  return F32Any(name);
-}
-
-StatusOr<Tensor> WeightReader::Compact(std::string_view name,
-                                       std::initializer_list<int64_t> shape) const {
-  auto it = weights_.tensors.find(name);
-  if (it == weights_.tensors.end() ||
-      (it->second.dtype() != DType::kF16 && it->second.dtype() != DType::kBF16)) {
-    return F32(name, shape);
-  }
-  const Tensor& stored = it->second;
-  if (stored.shape() != Shape(shape)) return F32(name, shape);  // its shape error
   {
     std::lock_guard<std::mutex> lock(mutex_);
     read_.insert(std::string(name));
   }
-  auto copy = stored.ToContiguous();
+  const bool half = stored.dtype() == DType::kF16 || stored.dtype() == DType::kBF16;
+  auto copy = keep_half && half ? stored.ToContiguous() : stored.ToContiguousF32();
   if (!copy.ok()) {
     return Status(copy.status().code(), "tensor \"" + SourceName(name) + "\": " + copy.status().message());
   }
   return copy;
+}
+
+StatusOr<Tensor> WeightReader::F32Any(std::string_view name) const { return Copy(name, nullptr, false); }
+
+StatusOr<Tensor> WeightReader::F32(std::string_view name, std::initializer_list<int64_t> shape) const {
+  const Shape s(shape);
+  return Copy(name, &s, false);
+}
+
+StatusOr<Tensor> WeightReader::Compact(std::string_view name,
+                                       std::initializer_list<int64_t> shape) const {
+  const Shape s(shape);
+  return Copy(name, &s, true);
 }
 
 std::vector<std::string> WeightReader::Unread(std::string_view prefix) const {

@@ -45,6 +45,10 @@ class WeightReader {
   Status RefuseUnread(std::initializer_list<std::string_view> prefixes, std::string_view tower) const;
 
  private:
+  // Lookup, optional shape check, read bookkeeping and the contiguous copy
+  // (fp32, or the stored fp16/bf16 when keep_half) behind F32, F32Any, Compact.
+  StatusOr<Tensor> Copy(std::string_view name, const Shape* shape, bool keep_half) const;
+
   const io::CanonicalWeights& weights_;
   mutable std::mutex mutex_;
   mutable std::set<std::string, std::less<>> read_;
