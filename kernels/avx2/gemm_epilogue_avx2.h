@@ -90,6 +90,30 @@ struct TileEpilogue {
   }
 };
 
+// Starts the int32 sums of an int8 (kQS8) tile of R rows × 16: zero on the
+// first K block, else the partial sums of the previous blocks.
+template <int R>
+CLIPRT_EPILOGUE_INLINE void StartQs8Sums(const GemmTileArgs& args, __m256i m0, __m256i m1,
+                                         __m256i (&c0)[R], __m256i (&c1)[R]) {
+  const int32_t* p = static_cast<const int32_t*>(args.partial);
+#pragma GCC unroll 6
+  for (int r = 0; r < R; ++r) {
+    c0[r] = args.first ? _mm256_setzero_si256() : _mm256_maskload_epi32(p + r * args.ldp, m0);
+    c1[r] = args.first ? _mm256_setzero_si256() : _mm256_maskload_epi32(p + r * args.ldp + 8, m1);
+  }
+}
+
+// Spills the sums to the aligned `acc` the epilogue reads (the k loop stays
+// in a function of its own: see docs/kernels.md, GCC 12 note).
+template <int R>
+CLIPRT_EPILOGUE_INLINE void SpillQs8Sums(const __m256i (&c0)[R], const __m256i (&c1)[R], int32_t (*acc)[16]) {
+#pragma GCC unroll 6
+  for (int r = 0; r < R; ++r) {
+    _mm256_store_si256(reinterpret_cast<__m256i*>(acc[r]), c0[r]);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(acc[r] + 8), c1[r]);
+  }
+}
+
 // Finishes an int8 (kQS8) tile from its exact int32 sums `acc` (R rows ×
 // 16): a block that is not the last stores them to `partial`; the last
 // removes the +128 activation offset (128·Σw per column), scales by

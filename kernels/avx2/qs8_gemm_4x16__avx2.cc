@@ -25,20 +25,7 @@ constexpr int kNr = 16;
 template <int R>
 void Accumulate(const GemmTileArgs& args, __m256i m0, __m256i m1, int32_t (*acc)[kNr]) {
   __m256i c0[R], c1[R];
-  if (args.first) {
-#pragma GCC unroll 4
-    for (int r = 0; r < R; ++r) {
-      c0[r] = _mm256_setzero_si256();
-      c1[r] = _mm256_setzero_si256();
-    }
-  } else {
-    const int32_t* p = static_cast<const int32_t*>(args.partial);
-#pragma GCC unroll 4
-    for (int r = 0; r < R; ++r) {
-      c0[r] = _mm256_maskload_epi32(p + r * args.ldp, m0);
-      c1[r] = _mm256_maskload_epi32(p + r * args.ldp + 8, m1);
-    }
-  }
+  avx2::StartQs8Sums<R>(args, m0, m1, c0, c1);
   const uint8_t* a = static_cast<const uint8_t*>(args.a);
   const int8_t* b = static_cast<const int8_t*>(args.b);
   for (int64_t k = 0; k < args.k_groups; ++k) {
@@ -63,11 +50,7 @@ void Accumulate(const GemmTileArgs& args, __m256i m0, __m256i m1, int32_t (*acc)
     a += 4 * kMr;
     b += 4 * kNr;
   }
-#pragma GCC unroll 4
-  for (int r = 0; r < R; ++r) {
-    _mm256_store_si256(reinterpret_cast<__m256i*>(acc[r]), c0[r]);
-    _mm256_store_si256(reinterpret_cast<__m256i*>(acc[r] + 8), c1[r]);
-  }
+  avx2::SpillQs8Sums<R>(c0, c1, acc);
 }
 
 template <int R>
