@@ -3,14 +3,16 @@
 //
 // Work split. Y is cut into tasks = (column group, row block). A column group
 // is up to max_nc_panels panels of nr columns; a row block is up to
-// max_mc_panels micro-panels of mr rows. Tasks are numbered column-group-major
-// and handed to ParallelFor, whose static chunks then give each thread whole
-// column groups (the number of groups is a multiple of the thread count when
-// there are enough panels), so threads get equal work even when M does not
-// divide into equal row blocks. X is packed once per call, before the tasks
-// run (in parallel over micro-panels). Inside a task: for each K block, for
-// each panel (its kc × nr B micro-panel stays in L1) run the micro-kernel over
-// the row block's micro-panels (that mc × kc slice of packed X stays in L2).
+// max_mc_panels micro-panels of mr rows, and the micro-panels are dealt evenly
+// to the row blocks, so no block is much smaller than the others. Tasks are
+// numbered column-group-major and handed to ParallelFor, whose static chunks
+// give every thread the same number of tasks: whole column groups when the
+// number of groups is a multiple of the thread count (small M), otherwise
+// runs of row blocks of nearly equal size. X is packed once per call, before
+// the tasks run (in parallel over micro-panels). Inside a task: for each K
+// block, for each panel (its kc × nr B micro-panel is read from L2) run the
+// micro-kernel over the row block's micro-panels (that mc × kc slice of packed
+// X stays in L2).
 //
 // Determinism: every output element is accumulated over the same K blocks
 // (kc is fixed by the plan) in the same order by the same code whatever the
@@ -62,8 +64,9 @@ const GemmKernelEntry* EntryOf(const GemmPlan& plan) {
 constexpr int64_t kMaxWeightElements = int64_t{1} << 36;
 
 struct Blocking {
-  int64_t mc = 0;            // rows per row block (multiple of mr)
-  int64_t m_blocks = 0;
+  int64_t m_panels = 0;      // ceil(m / mr) micro-panels of rows
+  int64_t m_blocks = 0;      // row blocks; block sizes differ by at most one micro-panel
+  int64_t mc = 0;            // rows of the largest row block (multiple of mr)
   int64_t panels = 0;        // ceil(n / nr)
   int64_t group_panels = 0;  // panels per column group
   int64_t groups = 0;
@@ -74,10 +77,12 @@ struct Blocking {
 Blocking ComputeBlocking(const GemmKernelEntry& e, const GemmPlan& plan, int64_t m,
                          int threads) {
   Blocking b;
-  const int64_t mc_max = int64_t{e.mr} * e.max_mc_panels;
-  b.m_blocks = std::max<int64_t>(1, CeilDiv(m, mc_max));
-  b.mc = CeilDiv(CeilDiv(m, b.m_blocks), e.mr) * e.mr;
-  b.m_blocks = std::max<int64_t>(1, CeilDiv(m, b.mc));
+  // Micro-panels are dealt evenly to the row blocks (8,7,7,... rather than
+  // 8,8,...,8,1): a nearly empty last block would still count as a whole task
+  // in the static split and leave one thread idle for a block's time.
+  b.m_panels = CeilDiv(m, e.mr);
+  b.m_blocks = std::max<int64_t>(1, CeilDiv(b.m_panels, e.max_mc_panels));
+  b.mc = CeilDiv(b.m_panels, b.m_blocks) * e.mr;
   b.panels = CeilDiv(plan.n, e.nr);
   const int64_t t = std::max(1, threads);
   int64_t groups = t * CeilDiv(b.panels, t * e.max_nc_panels);
@@ -160,13 +165,21 @@ void PackRows(const GemmKernelEntry& e, const GemmPlan& plan, const float* x, in
   }
 }
 
+// Rows [*row0, *row0 + *rows) of row block `mb`.
+void RowBlock(const Blocking& b, int mr, int64_t mb, int64_t m, int64_t* row0, int64_t* rows) {
+  const int64_t first = mb * b.m_panels / b.m_blocks;
+  const int64_t last = (mb + 1) * b.m_panels / b.m_blocks;
+  *row0 = first * mr;
+  *rows = std::min(last * mr, m) - *row0;
+}
+
 // Runs one task: row block `mb` of column group `g`, from the packed X.
 void RunTask(const GemmKernelEntry& e, const GemmPlan& plan, const Blocking& b,
              const uint8_t* packed, const uint8_t* a_all, const float* row_scale, int64_t g,
              int64_t mb, int64_t m, float* y, int64_t ldy, const GemmEpilogue& ep,
              void* partial) {
-  const int64_t row0 = mb * b.mc;
-  const int64_t rows = std::min(b.mc, m - row0);
+  int64_t row0 = 0, rows = 0;
+  RowBlock(b, e.mr, mb, m, &row0, &rows);
   const int64_t p_begin = g * b.group_panels;
   const int64_t p_end = std::min(b.panels, p_begin + b.group_panels);
   const size_t elem = ElementBytes(plan.precision);
