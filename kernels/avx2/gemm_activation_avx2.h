@@ -10,6 +10,7 @@
 #include "kernels/gemm.h"
 
 namespace cliprt::kernels::avx2 {
+namespace {  // internal linkage: copies compiled with other ISA flags never merge
 
 inline __m256 Exp(__m256 x) {
   x = _mm256_min_ps(_mm256_set1_ps(88.0f), _mm256_max_ps(_mm256_set1_ps(-87.0f), x));
@@ -79,4 +80,5 @@ inline __m256 Activate(GemmActivation activation, __m256 v) {
   return v;
 }
 
+}  // namespace
 }  // namespace cliprt::kernels::avx2

@@ -23,6 +23,7 @@
 #include "kernels/gemm.h"
 
 namespace cliprt::kernels::avx512 {
+namespace {  // internal linkage: copies compiled with other ISA flags never merge
 
 inline __m512 Exp(__m512 x) {
   x = _mm512_min_ps(_mm512_set1_ps(88.8f), _mm512_max_ps(_mm512_set1_ps(-104.0f), x));
@@ -90,4 +91,5 @@ inline __m512 Activate(GemmActivation activation, __m512 v) {
   return v;
 }
 
+}  // namespace
 }  // namespace cliprt::kernels::avx512
