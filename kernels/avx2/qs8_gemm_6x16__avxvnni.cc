@@ -1,6 +1,11 @@
-// int8 micro-kernel for AVX2 CPUs with AVX-VNNI (Alder Lake and later, Zen 5):
+// int8 micro-kernel for AVX2 CPUs with AVX-VNNI (Alder Lake and later, Zen 5; not Zen 4):
 // 6 rows × 16 columns, k in quads, the 256-bit vpdpbusd. Same packed layout
 // and the same exact int32 sums as the AVX512_VNNI and scalar kernels.
+//
+// tests/kernels/qs8_avxvnni_evex_twin.cc compiles this file a second time
+// with CLIPRT_QS8_AVXVNNI_EVEX_TWIN: the same code under another name, with
+// the EVEX encoding of the same 256-bit vpdpbusd (AVX512_VNNI + AVX512VL),
+// so that CPUs without AVX-VNNI (Zen 4, Ice Lake server) can run and test it.
 #include <immintrin.h>
 
 #include <cstring>
@@ -13,6 +18,15 @@ namespace {
 
 constexpr int kMr = 6;
 constexpr int kNr = 16;
+
+// acc + Σ of 4 u8·s8 products per int32 lane (vpdpbusd ymm).
+inline __m256i DotU8S8(__m256i acc, __m256i a, __m256i b) {
+#if defined(CLIPRT_QS8_AVXVNNI_EVEX_TWIN)
+  return _mm256_dpbusd_epi32(acc, a, b);
+#else
+  return _mm256_dpbusd_avx_epi32(acc, a, b);
+#endif
+}
 
 template <int R>
 void Accumulate(const GemmTileArgs& args, __m256i m0, __m256i m1, int32_t (*acc)[kNr]) {
@@ -28,8 +42,8 @@ void Accumulate(const GemmTileArgs& args, __m256i m0, __m256i m1, int32_t (*acc)
       int32_t quad;
       std::memcpy(&quad, a + 4 * r, sizeof(quad));
       const __m256i av = _mm256_set1_epi32(quad);
-      c0[r] = _mm256_dpbusd_avx_epi32(c0[r], av, b0);
-      c1[r] = _mm256_dpbusd_avx_epi32(c1[r], av, b1);
+      c0[r] = DotU8S8(c0[r], av, b0);
+      c1[r] = DotU8S8(c1[r], av, b1);
     }
     a += 4 * kMr;
     b += 4 * kNr;
@@ -48,7 +62,11 @@ void Tile(const GemmTileArgs& args) {
 
 }  // namespace
 
+#if defined(CLIPRT_QS8_AVXVNNI_EVEX_TWIN)
+void qs8_gemm_6x16__avxvnni_evex_twin(const GemmTileArgs& args) {
+#else
 void qs8_gemm_6x16__avxvnni(const GemmTileArgs& args) {
+#endif
   switch (args.rows) {
     case 1: return Tile<1>(args);
     case 2: return Tile<2>(args);
