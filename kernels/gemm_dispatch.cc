@@ -4,7 +4,7 @@
 // the partial-sum tile fit in L2 together; the micro-kernel streams both
 // operands from L2 (≤ 184 bytes per 14-cycle k step for f32 AVX-512), so a
 // long kc — fewer partial-sum passes, and none at all for K <= kc — measured
-// faster on Zen 5 than an L1-sized kc of 256 (docs/kernels.md).
+// faster on Zen 4 than an L1-sized kc of 256 (docs/kernels.md).
 #include "kernels/gemm_microkernel.h"
 
 namespace cliprt::kernels {

@@ -1,7 +1,7 @@
 // OpenBLAS cblas_sgemm (bench only, never a library dependency). Built with
 // CLIPRT_BENCH_HAVE_OPENBLAS when CMake found BLAS; otherwise registers
 // nothing. Run with OPENBLAS_CORETYPE=SKYLAKEX and OPENBLAS_L2_SIZE unset so
-// this Zen 5 gets OpenBLAS's AVX-512 kernels (docs/performance.md).
+// this Zen 4 gets OpenBLAS's AVX-512 kernels (docs/performance.md).
 #include "bench/kernels/gemm_bench_shapes.h"
 
 #if defined(CLIPRT_BENCH_HAVE_OPENBLAS)
