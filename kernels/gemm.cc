@@ -1,18 +1,18 @@
 // GEMM driver: planning, weight packing, blocking and threading around the
 // micro-kernels of the dispatch table.
 //
-// Work split. Y is cut into tasks = (column group, row block). A column group
-// is up to max_nc_panels panels of nr columns; a row block is up to
-// max_mc_panels micro-panels of mr rows, and the micro-panels are dealt evenly
-// to the row blocks, so no block is much smaller than the others. Tasks are
-// numbered column-group-major and handed to ParallelFor, whose static chunks
-// give every thread the same number of tasks: whole column groups when the
-// number of groups is a multiple of the thread count (small M), otherwise
-// runs of row blocks of nearly equal size. X is packed once per call, before
-// the tasks run (in parallel over micro-panels). Inside a task: for each K
-// block, for each panel (its kc × nr B micro-panel is read from L2) run the
-// micro-kernel over the row block's micro-panels (that mc × kc slice of packed
-// X stays in L2).
+// Work split. The work is m_panels × panels cells: micro-panels of mr rows
+// × panels of nr columns, one micro-kernel tile each. Each thread gets one
+// share of nearly equal cells (ForEachSpan): when all rows fit one row block
+// (small M) a run of panels over all rows, otherwise a run of cells in
+// row-major order, i.e. whole micro-panel rows in row blocks of up to
+// max_mc_panels plus at most one partial micro-panel row at each end. A
+// thread packs the rows of each of its spans into its own scratch — packed X
+// is never shared between threads, whose packing would otherwise write cache
+// lines the other core read in the call before — then, for each column group
+// (one panel, two when K spans several K blocks), for each K block, for each
+// panel (its kc × nr B micro-panel is read from L2), runs the micro-kernel
+// over the span's micro-panels (that mc × kc slice of packed X stays in L2).
 //
 // Determinism: every output element is accumulated over the same K blocks
 // (kc is fixed by the plan) in the same order by the same code whatever the
@@ -65,52 +65,53 @@ constexpr int64_t kMaxWeightElements = int64_t{1} << 36;
 
 struct Blocking {
   int64_t m_panels = 0;      // ceil(m / mr) micro-panels of rows
-  int64_t m_blocks = 0;      // row blocks; block sizes differ by at most one micro-panel
   int64_t mc = 0;            // rows of the largest row block (multiple of mr)
   int64_t panels = 0;        // ceil(n / nr)
   int64_t group_panels = 0;  // panels per column group
-  int64_t groups = 0;
   int64_t kc = 0;            // K block (elements, multiple of k_group)
   bool multi_block_k = false;
+  bool split_rows = false;   // shares are runs of rows (else runs of panels)
 };
 
-Blocking ComputeBlocking(const GemmKernelEntry& e, const GemmPlan& plan, int64_t m,
-                         int threads) {
+Blocking ComputeBlocking(const GemmKernelEntry& e, const GemmPlan& plan, int64_t m) {
   Blocking b;
-  // Micro-panels are dealt evenly to the row blocks (8,7,7,... rather than
-  // 8,8,...,8,1): a nearly empty last block would still count as a whole task
-  // in the static split and leave one thread idle for a block's time.
   b.m_panels = CeilDiv(m, e.mr);
-  b.m_blocks = std::max<int64_t>(1, CeilDiv(b.m_panels, e.max_mc_panels));
-  b.mc = CeilDiv(b.m_panels, b.m_blocks) * e.mr;
+  b.mc = std::min<int64_t>(b.m_panels, e.max_mc_panels) * e.mr;
   b.panels = CeilDiv(plan.n, e.nr);
-  const int64_t t = std::max(1, threads);
-  int64_t groups = t * CeilDiv(b.panels, t * e.max_nc_panels);
-  if (t > 1 && b.m_blocks >= 4 * t) groups = CeilDiv(b.panels, e.max_nc_panels);
-  groups = std::clamp<int64_t>(groups, 1, b.panels);
-  b.group_panels = CeilDiv(b.panels, groups);
-  b.groups = CeilDiv(b.panels, b.group_panels);
   b.kc = std::min<int64_t>(plan.kc, plan.k_padded);
   b.multi_block_k = plan.k_padded > plan.kc;
+  // Rows fitting one row block are packed by every thread, which then takes
+  // a run of panels: each thread reads only its part of W (at small M the
+  // weights are most of the memory traffic). More rows are split between
+  // threads, so that each packs only (about) its own.
+  b.split_rows = b.m_panels > e.max_mc_panels;
+  // Column groups: one panel (two when K spans several blocks, so each K
+  // slice of packed rows serves two panels while it is in cache). One-row
+  // products use wider groups, which the one-row kernel takes row1_panels
+  // at a time.
+  b.group_panels = m == 1 ? e.max_nc_panels : b.multi_block_k ? 2 : 1;
   return b;
 }
 
-// Per-call scratch: X packed once for the whole call (every micro-panel over
-// all of K, so a K block of it is a contiguous slice), the int8 row scales,
-// then one partial-sum tile per thread (only when K spans several blocks).
+// Per-call scratch, one slice per thread: the thread's packed row block of X
+// (every micro-panel over all of K, so a K block of it is a contiguous
+// slice), its kQS8 row scales, and its partial-sum tile (only when K spans
+// several blocks). Each thread packs the rows it multiplies into memory no
+// other thread touches: a packed X shared between threads made every call's
+// packing write to cache lines the other core had read in the call before,
+// which cost 2–12 % of the whole product at 2 threads.
 struct ScratchLayout {
-  size_t a_bytes = 0;        // shared packed X
-  size_t scale_bytes = 0;    // shared kQS8 row scales and inverse scales
-  size_t partial_bytes = 0;  // per thread
-  size_t total(int threads) const { return a_bytes + scale_bytes + partial_bytes * threads; }
+  size_t a_bytes = 0;        // packed row block
+  size_t scale_bytes = 0;    // kQS8 row scales and inverse scales
+  size_t partial_bytes = 0;
+  size_t per_thread() const { return a_bytes + scale_bytes + partial_bytes; }
+  size_t total(int threads) const { return per_thread() * static_cast<size_t>(threads); }
 };
 
-ScratchLayout ComputeScratch(const GemmKernelEntry& e, const GemmPlan& plan, const Blocking& b,
-                             int64_t m) {
+ScratchLayout ComputeScratch(const GemmKernelEntry& e, const GemmPlan& plan, const Blocking& b) {
   ScratchLayout s;
-  const int64_t m_padded = CeilDiv(m, e.mr) * e.mr;
-  s.a_bytes = Align64(static_cast<size_t>(m_padded) * plan.k_padded * ElementBytes(plan.precision));
-  if (plan.precision == GemmPrecision::kQS8) s.scale_bytes = Align64(static_cast<size_t>(m_padded) * 8);
+  s.a_bytes = Align64(static_cast<size_t>(b.mc) * plan.k_padded * ElementBytes(plan.precision));
+  if (plan.precision == GemmPrecision::kQS8) s.scale_bytes = Align64(static_cast<size_t>(b.mc) * 8);
   if (b.multi_block_k) {
     s.partial_bytes = Align64(static_cast<size_t>(b.mc) * b.group_panels * e.nr * 4);
   }
@@ -121,12 +122,11 @@ int64_t PanelBytes(const GemmPlan& plan) {
   return plan.k_padded * plan.nr * static_cast<int64_t>(ElementBytes(plan.precision));
 }
 
-// Packs rows [row0, row0 + rows) of X (row0 a multiple of mr) into the shared
-// packed X; for kQS8 also computes their scales.
+// Packs rows [row0, row0 + rows) of X into `out` (micro-panels of mr rows
+// over all of K); for kQS8 also computes their scales into row_scale[0, rows)
+// and row_inv[0, rows).
 void PackRows(const GemmKernelEntry& e, const GemmPlan& plan, const float* x, int64_t ldx,
-              int64_t row0, int64_t rows, uint8_t* a_all, float* row_scale, float* row_inv) {
-  const size_t elem = ElementBytes(plan.precision);
-  uint8_t* out = a_all + static_cast<size_t>(row0) * plan.k_padded * elem;
+              int64_t row0, int64_t rows, uint8_t* out, float* row_scale, float* row_inv) {
   const float* xr = x + row0 * ldx;
   switch (plan.precision) {
     case GemmPrecision::kF32:
@@ -153,35 +153,81 @@ void PackRows(const GemmKernelEntry& e, const GemmPlan& plan, const float* x, in
     case GemmPrecision::kQS8:
 #if defined(__x86_64__) || defined(_M_X64)
       if (e.isa == IsaLevel::kAvx512) {
-        ComputeGemmRowScalesQS8Avx512(xr, ldx, rows, plan.k, row_scale + row0, row_inv + row0);
-        PackGemmActivationsQS8Avx512(xr, ldx, rows, plan.k_padded, plan.k, e.mr, row_inv + row0,
+        ComputeGemmRowScalesQS8Avx512(xr, ldx, rows, plan.k, row_scale, row_inv);
+        PackGemmActivationsQS8Avx512(xr, ldx, rows, plan.k_padded, plan.k, e.mr, row_inv,
                                      out);
         break;
       }
 #endif
-      ComputeGemmRowScalesQS8(xr, ldx, rows, plan.k, row_scale + row0, row_inv + row0);
-      PackGemmActivationsQS8(xr, ldx, rows, 0, plan.k_padded, plan.k, e.mr, row_inv + row0, out);
+      ComputeGemmRowScalesQS8(xr, ldx, rows, plan.k, row_scale, row_inv);
+      PackGemmActivationsQS8(xr, ldx, rows, 0, plan.k_padded, plan.k, e.mr, row_inv, out);
       break;
   }
 }
 
-// Rows [*row0, *row0 + *rows) of row block `mb`.
-void RowBlock(const Blocking& b, int mr, int64_t mb, int64_t m, int64_t* row0, int64_t* rows) {
-  const int64_t first = mb * b.m_panels / b.m_blocks;
-  const int64_t last = (mb + 1) * b.m_panels / b.m_blocks;
-  *row0 = first * mr;
-  *rows = std::min(last * mr, m) - *row0;
+// A piece of one thread's share: rows [row0, row0 + rows) (whole
+// micro-panels) × panels [p_begin, p_end).
+struct Span {
+  int64_t row0 = 0;
+  int64_t rows = 0;
+  int64_t p_begin = 0;
+  int64_t p_end = 0;
+};
+
+// Calls fn(span) for the spans of share i of `shares`. The work is m_panels
+// × panels cells (one micro-kernel tile each); share i is the cells
+// [i·W/shares, (i+1)·W/shares) in row-major order (split_rows); otherwise
+// all rows × panels [i·panels/shares, (i+1)·panels/shares). A row-major
+// share is: the end of one micro-panel row, whole micro-panel rows in row
+// blocks of at most max_mc_panels (dealt evenly), the start of one more.
+template <typename Fn>
+void ForEachSpan(const GemmKernelEntry& e, const Blocking& b, int64_t m, int64_t i,
+                 int64_t shares, Fn&& fn) {
+  auto rows_span = [&](int64_t first, int64_t count, int64_t p_begin, int64_t p_end) {
+    Span s;
+    s.row0 = first * e.mr;
+    s.rows = std::min((first + count) * e.mr, m) - s.row0;
+    s.p_begin = p_begin;
+    s.p_end = p_end;
+    fn(s);
+  };
+  if (!b.split_rows) {
+    const int64_t p0 = i * b.panels / shares;
+    const int64_t p1 = (i + 1) * b.panels / shares;
+    if (p0 < p1) rows_span(0, b.m_panels, p0, p1);
+    return;
+  }
+  const int64_t cells = b.m_panels * b.panels;
+  const int64_t c0 = i * cells / shares;
+  const int64_t c1 = (i + 1) * cells / shares;
+  if (c0 >= c1) return;
+  int64_t r = c0 / b.panels;
+  const int64_t p_first = c0 % b.panels;
+  const int64_t r_last = (c1 - 1) / b.panels;
+  const int64_t p_last_end = (c1 - 1) % b.panels + 1;
+  if (p_first > 0 || (r == r_last && p_last_end < b.panels)) {
+    rows_span(r, 1, p_first, r == r_last ? p_last_end : b.panels);
+    ++r;
+  }
+  const int64_t full_end = p_last_end == b.panels ? r_last + 1 : r_last;
+  if (r < full_end) {
+    const int64_t count = full_end - r;
+    const int64_t blocks = CeilDiv(count, e.max_mc_panels);
+    for (int64_t j = 0; j < blocks; ++j) {
+      const int64_t first = r + j * count / blocks;
+      rows_span(first, r + (j + 1) * count / blocks - first, 0, b.panels);
+    }
+  }
+  if (r <= r_last && p_last_end < b.panels) rows_span(r_last, 1, 0, p_last_end);
 }
 
-// Runs one task: row block `mb` of column group `g`, from the packed X.
-void RunTask(const GemmKernelEntry& e, const GemmPlan& plan, const Blocking& b,
-             const uint8_t* packed, const uint8_t* a_all, const float* row_scale, int64_t g,
-             int64_t mb, int64_t m, float* y, int64_t ldy, const GemmEpilogue& ep,
-             void* partial) {
-  int64_t row0 = 0, rows = 0;
-  RowBlock(b, e.mr, mb, m, &row0, &rows);
-  const int64_t p_begin = g * b.group_panels;
-  const int64_t p_end = std::min(b.panels, p_begin + b.group_panels);
+// Runs one span from its rows packed in `a_block` (row scales in
+// `row_scale`, indexed from the span's first row), a column group at a time.
+void RunSpan(const GemmKernelEntry& e, const GemmPlan& plan, const Blocking& b,
+             const uint8_t* packed, const uint8_t* a_block, const float* row_scale,
+             const Span& span, float* y, int64_t ldy, const GemmEpilogue& ep, void* partial) {
+  const int64_t row0 = span.row0;
+  const int64_t rows = span.rows;
   const size_t elem = ElementBytes(plan.precision);
   const int64_t ldp = b.group_panels * e.nr;
 
@@ -198,46 +244,50 @@ void RunTask(const GemmKernelEntry& e, const GemmPlan& plan, const Blocking& b,
   args.ldp = ldp;
   args.ldy = ldy;
   args.ldr = ep.ldr;
-  for (int64_t k0 = 0; k0 < plan.k_padded; k0 += b.kc) {
-    const int64_t kcb = std::min(b.kc, plan.k_padded - k0);
-    args.first = k0 == 0;
-    args.last = k0 + kcb >= plan.k_padded;
-    args.k_groups = kcb / e.k_group;
-    if (rows == 1 && e.row1 != nullptr) {  // one row: several panels per call
-      for (int64_t p = p_begin; p < p_end; p += e.row1_panels) {
-        const int64_t col0 = p * e.nr;
-        args.panels = static_cast<int>(std::min<int64_t>(e.row1_panels, p_end - p));
-        args.panel_stride = PanelBytes(plan) / static_cast<int64_t>(elem);
-        args.cols = static_cast<int>(std::min<int64_t>(int64_t{args.panels} * e.nr, plan.n - col0));
-        args.rows = 1;
-        args.b = packed + p * PanelBytes(plan) + k0 * e.nr * elem;
-        args.a = a_all + (static_cast<size_t>(row0) * plan.k_padded + k0 * e.mr) * elem;
-        args.partial = static_cast<float*>(partial) + (p - p_begin) * e.nr;
-        args.y = y + row0 * ldy + col0;
-        args.bias = ep.bias != nullptr ? ep.bias + col0 : nullptr;
-        args.residual = ep.residual != nullptr ? ep.residual + row0 * ep.ldr + col0 : nullptr;
-        e.row1(args);
-      }
-      continue;
-    }
-    for (int64_t p = p_begin; p < p_end; ++p) {
-      const int64_t col0 = p * e.nr;
-      args.cols = static_cast<int>(std::min<int64_t>(e.nr, plan.n - col0));
-      args.b = packed + p * PanelBytes(plan) + k0 * e.nr * elem;
-      for (int64_t r = 0; r < rows; r += e.mr) {
-        const int64_t row = row0 + r;
-        args.rows = static_cast<int>(std::min<int64_t>(e.mr, rows - r));
-        args.a = a_all + (static_cast<size_t>(row) * plan.k_padded + k0 * e.mr) * elem;
-        args.partial = static_cast<float*>(partial) + r * ldp + (p - p_begin) * e.nr;
-        args.y = y + row * ldy + col0;
-        args.bias = ep.bias != nullptr ? ep.bias + col0 : nullptr;
-        args.residual = ep.residual != nullptr ? ep.residual + row * ep.ldr + col0 : nullptr;
-        if (col_scale != nullptr) {
-          args.row_scale = row_scale + row;
-          args.col_scale = col_scale + col0;
-          args.col_sum = col_sum + col0;
+  for (int64_t p_begin = span.p_begin; p_begin < span.p_end; p_begin += b.group_panels) {
+    const int64_t p_end = std::min(span.p_end, p_begin + b.group_panels);
+    for (int64_t k0 = 0; k0 < plan.k_padded; k0 += b.kc) {
+      const int64_t kcb = std::min(b.kc, plan.k_padded - k0);
+      args.first = k0 == 0;
+      args.last = k0 + kcb >= plan.k_padded;
+      args.k_groups = kcb / e.k_group;
+      if (rows == 1 && e.row1 != nullptr) {  // one row: several panels per call
+        for (int64_t p = p_begin; p < p_end; p += e.row1_panels) {
+          const int64_t col0 = p * e.nr;
+          args.panels = static_cast<int>(std::min<int64_t>(e.row1_panels, p_end - p));
+          args.panel_stride = PanelBytes(plan) / static_cast<int64_t>(elem);
+          args.cols =
+              static_cast<int>(std::min<int64_t>(int64_t{args.panels} * e.nr, plan.n - col0));
+          args.rows = 1;
+          args.b = packed + p * PanelBytes(plan) + k0 * e.nr * elem;
+          args.a = a_block + static_cast<size_t>(k0) * e.mr * elem;
+          args.partial = static_cast<float*>(partial) + (p - p_begin) * e.nr;
+          args.y = y + row0 * ldy + col0;
+          args.bias = ep.bias != nullptr ? ep.bias + col0 : nullptr;
+          args.residual = ep.residual != nullptr ? ep.residual + row0 * ep.ldr + col0 : nullptr;
+          e.row1(args);
         }
-        e.tile(args);
+        continue;
+      }
+      for (int64_t p = p_begin; p < p_end; ++p) {
+        const int64_t col0 = p * e.nr;
+        args.cols = static_cast<int>(std::min<int64_t>(e.nr, plan.n - col0));
+        args.b = packed + p * PanelBytes(plan) + k0 * e.nr * elem;
+        for (int64_t r = 0; r < rows; r += e.mr) {
+          const int64_t row = row0 + r;
+          args.rows = static_cast<int>(std::min<int64_t>(e.mr, rows - r));
+          args.a = a_block + (static_cast<size_t>(r) * plan.k_padded + k0 * e.mr) * elem;
+          args.partial = static_cast<float*>(partial) + r * ldp + (p - p_begin) * e.nr;
+          args.y = y + row * ldy + col0;
+          args.bias = ep.bias != nullptr ? ep.bias + col0 : nullptr;
+          args.residual = ep.residual != nullptr ? ep.residual + row * ep.ldr + col0 : nullptr;
+          if (col_scale != nullptr) {
+            args.row_scale = row_scale + r;
+            args.col_scale = col_scale + col0;
+            args.col_sum = col_sum + col0;
+          }
+          e.tile(args);
+        }
       }
     }
   }
@@ -392,8 +442,8 @@ size_t GemmScratchBytes(const GemmPlan& plan, int64_t m, int num_threads) {
   const GemmKernelEntry* e = EntryOf(plan);
   if (e == nullptr || m <= 0) return 0;
   const int threads = std::max(1, num_threads);
-  const Blocking b = ComputeBlocking(*e, plan, m, threads);
-  return ComputeScratch(*e, plan, b, m).total(threads);
+  const Blocking b = ComputeBlocking(*e, plan, m);
+  return ComputeScratch(*e, plan, b).total(threads);
 }
 
 Status RunGemm(const GemmPlan& plan, const void* packed_weights, int64_t m, const float* x,
@@ -424,8 +474,8 @@ Status RunGemm(const GemmPlan& plan, const void* packed_weights, int64_t m, cons
                                 " is not a GemmActivation");
   }
   const int threads = pool != nullptr ? pool->num_threads() : 1;
-  const Blocking b = ComputeBlocking(*e, plan, m, threads);
-  const ScratchLayout s = ComputeScratch(*e, plan, b, m);
+  const Blocking b = ComputeBlocking(*e, plan, m);
+  const ScratchLayout s = ComputeScratch(*e, plan, b);
   const size_t needed = s.total(threads);
   if (scratch == nullptr || scratch_bytes < needed) {
     return InvalidArgumentError("GEMM scratch has " + std::to_string(scratch_bytes) +
@@ -436,38 +486,28 @@ Status RunGemm(const GemmPlan& plan, const void* packed_weights, int64_t m, cons
     return InvalidArgumentError("GEMM scratch is not 64-byte aligned");
   }
   const uint8_t* packed = static_cast<const uint8_t*>(packed_weights);
-  uint8_t* a_all = static_cast<uint8_t*>(scratch);
-  float* row_scale = reinterpret_cast<float*>(a_all + s.a_bytes);
-  float* row_inv = row_scale + CeilDiv(m, e->mr) * e->mr;
-  uint8_t* partials = a_all + s.a_bytes + s.scale_bytes;
-  const bool parallel = pool != nullptr && threads > 1;
+  const bool parallel = pool != nullptr && threads > 1 && b.m_panels * b.panels > 1;
+  const int64_t shares = parallel ? threads : 1;
 
-  // Phase 1: pack X once (micro-panels are independent).
-  const int64_t m_panels = CeilDiv(m, e->mr);
-  auto pack = [&](int64_t begin, int64_t end, int) {
-    const int64_t row0 = begin * e->mr;
-    const int64_t rows = std::min(end * e->mr, m) - row0;
-    PackRows(*e, plan, x, ldx, row0, rows, a_all, row_scale, row_inv);
-  };
-  if (parallel && m_panels > 1) {
-    pool->ParallelFor(m_panels, pack);
-  } else {
-    pack(0, m_panels, 0);
-  }
-
-  // Phase 2: the output tiles.
-  const int64_t tasks = b.groups * b.m_blocks;
+  // Share i of the work runs on thread i, which packs the rows of each of
+  // its spans into its own scratch slice and runs the span from there.
   auto body = [&](int64_t begin, int64_t end, int thread_index) {
-    void* partial = partials + s.partial_bytes * static_cast<size_t>(thread_index);
-    for (int64_t t = begin; t < end; ++t) {
-      RunTask(*e, plan, b, packed, a_all, row_scale, t / b.m_blocks, t % b.m_blocks, m, y, ldy,
-              epilogue, partial);
+    uint8_t* mine =
+        static_cast<uint8_t*>(scratch) + s.per_thread() * static_cast<size_t>(thread_index);
+    float* row_scale = reinterpret_cast<float*>(mine + s.a_bytes);
+    float* row_inv = row_scale + b.mc;
+    void* partial = mine + s.a_bytes + s.scale_bytes;
+    for (int64_t share = begin; share < end; ++share) {
+      ForEachSpan(*e, b, m, share, shares, [&](const Span& span) {
+        PackRows(*e, plan, x, ldx, span.row0, span.rows, mine, row_scale, row_inv);
+        RunSpan(*e, plan, b, packed, mine, row_scale, span, y, ldy, epilogue, partial);
+      });
     }
   };
-  if (parallel && tasks > 1) {
-    pool->ParallelFor(tasks, body);
+  if (parallel) {
+    pool->ParallelFor(shares, body);
   } else {
-    body(0, tasks, 0);
+    body(0, 1, 0);
   }
   return Status::Ok();
 }

@@ -68,7 +68,7 @@ struct GemmKernelEntry {
   int k_group;          // 1, 2 or 4
   int64_t kc;           // K block (multiple of k_group)
   int max_mc_panels;    // rows per A block = mr · max_mc_panels at most
-  int max_nc_panels;    // columns per task = nr · max_nc_panels at most
+  int max_nc_panels;    // M = 1: columns per task = nr · max_nc_panels at most
   GemmTileFn tile;
   // Optional kernel for one-row tiles over up to row1_panels panels at once,
   // with the same per-element arithmetic as `tile` (so results match).

@@ -159,6 +159,39 @@ TEST_P(F32GemmTest, BitIdenticalForAnyThreadCount) {
   }
 }
 
+// The work split (shares of micro-panel × panel cells, partial micro-panel
+// rows at share edges, shares with no work when threads outnumber cells)
+// must compute every element exactly once: with Y as its own residual, an
+// element computed twice would add the residual twice.
+TEST_P(F32GemmTest, EveryElementOnceWhateverTheSplit) {
+  std::mt19937 rng(7);
+  for (int64_t k : {int64_t{37}, int64_t{300}}) {
+    for (int64_t m : {1, 2, 3, 5, 13, 14, 15, 29, 63, 97, 112, 113, 127, 197, 229, 337}) {
+      const int64_t n = 101;
+      SCOPED_TRACE(::testing::Message() << "M=" << m << " K=" << k);
+      const auto x = RandomUniform(m * k, -1.0f, 1.0f, rng);
+      const auto w = RandomUniform(n * k, -1.0f, 1.0f, rng);
+      const auto stream = RandomUniform(m * n, -1.0f, 1.0f, rng);
+      PackedGemmWeights packed = Pack(w, n, k);
+      ASSERT_NE(packed.data(), nullptr);
+      GemmEpilogue separate;
+      separate.residual = stream.data();
+      separate.ldr = n;
+      std::vector<float> expected(m * n);
+      ASSERT_TRUE(RunPacked(packed, m, x.data(), k, expected.data(), n, separate, 1).ok());
+      for (int threads : {2, 3, 5, 8}) {
+        std::vector<float> in_place = stream;
+        GemmEpilogue aliased;
+        aliased.residual = in_place.data();
+        aliased.ldr = n;
+        ASSERT_TRUE(RunPacked(packed, m, x.data(), k, in_place.data(), n, aliased, threads).ok());
+        ASSERT_EQ(0, std::memcmp(expected.data(), in_place.data(), expected.size() * sizeof(float)))
+            << threads << " threads";
+      }
+    }
+  }
+}
+
 // A row's result depends only on that row: the same input row gives the same
 // bits whether it is computed alone (M = 1), in a partial micro-panel or in a
 // full one, so an embedding never depends on what else is in the batch.
