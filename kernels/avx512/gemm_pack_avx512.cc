@@ -49,6 +49,18 @@ inline void Transpose16x16(__m512 (&v)[16]) {
   }
 }
 
+// bf16 bits (in the low half of each 32-bit lane) of 16 floats given as
+// bits: round to nearest even, NaN kept quiet — GemmFloatToBf16, vectorized.
+// (vcvtneps2bf16 would flush denormals to zero.)
+inline __m512i Bf16Bits(__m512i u) {
+  const __m512i lsb = _mm512_and_si512(_mm512_srli_epi32(u, 16), _mm512_set1_epi32(1));
+  const __m512i h =
+      _mm512_srli_epi32(_mm512_add_epi32(_mm512_add_epi32(u, _mm512_set1_epi32(0x7fff)), lsb), 16);
+  const __mmask16 nan = _mm512_cmpgt_epu32_mask(_mm512_and_si512(u, _mm512_set1_epi32(0x7fffffff)),
+                                                _mm512_set1_epi32(0x7f800000));
+  return _mm512_mask_or_epi32(h, nan, _mm512_srli_epi32(u, 16), _mm512_set1_epi32(0x40));
+}
+
 }  // namespace
 
 void PackGemmActivationsF32Avx512(const float* x, int64_t ldx, int64_t rows, int64_t k, int mr,
@@ -80,25 +92,36 @@ void PackGemmActivationsF32Avx512(const float* x, int64_t ldx, int64_t rows, int
 
 void PackGemmActivationsBF16Avx512(const float* x, int64_t ldx, int64_t rows, int64_t k_padded,
                                    int64_t k, int mr, uint16_t* out) {
-  const __m512i lsb_mask = _mm512_set1_epi32(1);
-  const __m512i bias = _mm512_set1_epi32(0x7fff);
-  const __m512i abs_mask = _mm512_set1_epi32(0x7fffffff);
-  const __m512i inf_bits = _mm512_set1_epi32(0x7f800000);
-  const __m512i quiet = _mm512_set1_epi32(0x40);
-  for (int64_t r = 0; r < rows; ++r) {
-    uint16_t* dst = out + (r / mr) * mr * k_padded + (r % mr) * 2;
-    const float* src = x + r * ldx;
-    for (int64_t kk = 0; kk < k_padded; kk += 16) {
-      const __m512i u = _mm512_castps_si512(_mm512_maskz_loadu_ps(TailMask(k - kk), src + kk));
-      const __m512i lsb = _mm512_and_si512(_mm512_srli_epi32(u, 16), lsb_mask);
-      __m512i h = _mm512_srli_epi32(_mm512_add_epi32(_mm512_add_epi32(u, bias), lsb), 16);
-      const __mmask16 nan = _mm512_cmpgt_epu32_mask(_mm512_and_si512(u, abs_mask), inf_bits);
-      h = _mm512_mask_or_epi32(h, nan, _mm512_srli_epi32(u, 16), quiet);
-      alignas(32) uint32_t pairs[8];
-      _mm256_store_si256(reinterpret_cast<__m256i*>(pairs), _mm512_cvtepi32_epi16(h));
-      const int64_t groups = (k_padded - kk) >= 16 ? 8 : (k_padded - kk) / 2;
-      for (int64_t g = 0; g < groups; ++g) {
-        std::memcpy(dst + (kk / 2 + g) * mr * 2, &pairs[g], sizeof(uint32_t));
+  // Like the fp32 packer, on bf16 pairs: one micro-panel (mr <= 16 rows) and
+  // 32 values of K at a time. Each row's 32 floats become 16 dwords (one
+  // k-pair each, rounded as GemmFloatToBf16 does); the 16×16 dword block is
+  // transposed and each pair's column stored where the kernel reads it.
+  uint32_t* out32 = reinterpret_cast<uint32_t*>(out);
+  for (int64_t row0 = 0; row0 < rows; row0 += mr) {
+    const int panel_rows = static_cast<int>(std::min<int64_t>(mr, rows - row0));
+    const __mmask16 row_mask = TailMask(panel_rows);
+    uint32_t* dst = out32 + row0 * (k_padded / 2);
+    const float* src = x + row0 * ldx;
+    for (int64_t kk = 0; kk < k_padded; kk += 32) {
+      const __mmask16 lo_mask = TailMask(k - kk);
+      const __mmask16 hi_mask = TailMask(k - kk - 16);
+      __m512 v[16];
+      for (int r = 0; r < 16; ++r) {
+        if (r >= panel_rows) {
+          v[r] = _mm512_setzero_ps();
+          continue;
+        }
+        const float* row = src + r * ldx + kk;
+        const __m256i lo = _mm512_cvtepi32_epi16(
+            Bf16Bits(_mm512_castps_si512(_mm512_maskz_loadu_ps(lo_mask, row))));
+        const __m256i hi = _mm512_cvtepi32_epi16(
+            Bf16Bits(_mm512_castps_si512(_mm512_maskz_loadu_ps(hi_mask, row + 16))));
+        v[r] = _mm512_castsi512_ps(_mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1));
+      }
+      Transpose16x16(v);
+      const int64_t pairs = std::min<int64_t>(16, (k_padded - kk) / 2);
+      for (int64_t c = 0; c < pairs; ++c) {
+        _mm512_mask_storeu_epi32(dst + (kk / 2 + c) * mr, row_mask, _mm512_castps_si512(v[c]));
       }
     }
   }
