@@ -7,6 +7,7 @@
 #include <cstring>
 #include <limits>
 #include <tuple>
+#include <utility>
 
 #include "tests/kernels/gemm_test_util.h"
 
@@ -29,6 +30,19 @@ class F32GemmTest : public ::testing::TestWithParam<IsaLevel> {
 struct Shape {
   int64_t m, n, k;
 };
+
+// X·Wᵀ + residual, with the residual either a separate array or Y itself
+// (Y starts as a copy of `residual`).
+std::vector<float> RunWithResidual(const PackedGemmWeights& packed, int64_t m, int64_t n, int64_t k,
+                                   const std::vector<float>& x, const std::vector<float>& residual,
+                                   bool in_place, int threads) {
+  std::vector<float> y = in_place ? residual : std::vector<float>(m * n);
+  GemmEpilogue ep;
+  ep.residual = in_place ? y.data() : residual.data();
+  ep.ldr = n;
+  EXPECT_TRUE(RunPacked(packed, m, x.data(), k, y.data(), n, ep, threads).ok());
+  return y;
+}
 
 // Around the tiles of every kernel (mr 4/6/14, nr 8/16/32), the K blocks
 // (kc 256 and 1024) and the row blocks (mc = 14·8 = 112, 6·24 = 144, 4·16 = 64).
@@ -113,27 +127,6 @@ TEST_P(F32GemmTest, EveryEpilogueWithinBoundOnStridedOperands) {
   }
 }
 
-TEST_P(F32GemmTest, ResidualMayAliasOutputAcrossKBlocks) {
-  std::mt19937 rng(5);
-  const int64_t m = 30, n = 45, k = 2100;  // three K blocks at every level
-  const auto x = RandomUniform(m * k, -1.0f, 1.0f, rng);
-  const auto w = RandomUniform(n * k, -1.0f, 1.0f, rng);
-  const auto stream = RandomUniform(m * n, -1.0f, 1.0f, rng);
-  PackedGemmWeights packed = Pack(w, n, k);
-  ASSERT_NE(packed.data(), nullptr);
-  GemmEpilogue separate;
-  separate.residual = stream.data();
-  separate.ldr = n;
-  std::vector<float> expected(m * n);
-  ASSERT_TRUE(RunPacked(packed, m, x.data(), k, expected.data(), n, separate, 1).ok());
-  std::vector<float> in_place = stream;
-  GemmEpilogue aliased;
-  aliased.residual = in_place.data();
-  aliased.ldr = n;
-  ASSERT_TRUE(RunPacked(packed, m, x.data(), k, in_place.data(), n, aliased, 2).ok());
-  EXPECT_EQ(0, std::memcmp(expected.data(), in_place.data(), expected.size() * sizeof(float)));
-}
-
 TEST_P(F32GemmTest, BitIdenticalForAnyThreadCount) {
   std::mt19937 rng(99);
   const Shape shapes[] = {{1, 200, 300}, {50, 256, 600}, {200, 300, 513}, {400, 70, 40},
@@ -159,35 +152,32 @@ TEST_P(F32GemmTest, BitIdenticalForAnyThreadCount) {
   }
 }
 
-// The work split (shares of micro-panel × panel cells, partial micro-panel
-// rows at share edges, shares with no work when threads outnumber cells)
-// must compute every element exactly once: with Y as its own residual, an
-// element computed twice would add the residual twice.
-TEST_P(F32GemmTest, EveryElementOnceWhateverTheSplit) {
+// Y may be its own residual (in-place x = x + fc2(h)), across K blocks too,
+// and the work split (shares of micro-panel × panel cells, partial
+// micro-panel rows at share edges, shares with no work when threads outnumber
+// cells) must compute every element exactly once: with Y as its own
+// residual, an element computed twice would add the residual twice.
+TEST_P(F32GemmTest, ResidualMayAliasOutputWhateverTheSplit) {
   std::mt19937 rng(7);
+  std::vector<std::pair<int64_t, int64_t>> cases = {{30, 2100}};  // 3 K blocks at every level
   for (int64_t k : {int64_t{37}, int64_t{300}}) {
     for (int64_t m : {1, 2, 3, 5, 13, 14, 15, 29, 63, 97, 112, 113, 127, 197, 229, 337}) {
-      const int64_t n = 101;
-      SCOPED_TRACE(::testing::Message() << "M=" << m << " K=" << k);
-      const auto x = RandomUniform(m * k, -1.0f, 1.0f, rng);
-      const auto w = RandomUniform(n * k, -1.0f, 1.0f, rng);
-      const auto stream = RandomUniform(m * n, -1.0f, 1.0f, rng);
-      PackedGemmWeights packed = Pack(w, n, k);
-      ASSERT_NE(packed.data(), nullptr);
-      GemmEpilogue separate;
-      separate.residual = stream.data();
-      separate.ldr = n;
-      std::vector<float> expected(m * n);
-      ASSERT_TRUE(RunPacked(packed, m, x.data(), k, expected.data(), n, separate, 1).ok());
-      for (int threads : {2, 3, 5, 8}) {
-        std::vector<float> in_place = stream;
-        GemmEpilogue aliased;
-        aliased.residual = in_place.data();
-        aliased.ldr = n;
-        ASSERT_TRUE(RunPacked(packed, m, x.data(), k, in_place.data(), n, aliased, threads).ok());
-        ASSERT_EQ(0, std::memcmp(expected.data(), in_place.data(), expected.size() * sizeof(float)))
-            << threads << " threads";
-      }
+      cases.emplace_back(m, k);
+    }
+  }
+  for (const auto& [m, k] : cases) {
+    const int64_t n = 101;
+    SCOPED_TRACE(::testing::Message() << "M=" << m << " K=" << k);
+    const auto x = RandomUniform(m * k, -1.0f, 1.0f, rng);
+    const auto w = RandomUniform(n * k, -1.0f, 1.0f, rng);
+    const auto stream = RandomUniform(m * n, -1.0f, 1.0f, rng);
+    PackedGemmWeights packed = Pack(w, n, k);
+    ASSERT_NE(packed.data(), nullptr);
+    const auto expected = RunWithResidual(packed, m, n, k, x, stream, false, 1);
+    for (int threads : {2, 3, 5, 8}) {
+      const auto in_place = RunWithResidual(packed, m, n, k, x, stream, true, threads);
+      ASSERT_EQ(0, std::memcmp(expected.data(), in_place.data(), expected.size() * sizeof(float)))
+          << threads << " threads";
     }
   }
 }
