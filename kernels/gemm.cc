@@ -440,10 +440,14 @@ Status PackGemmWeights(const GemmPlan& plan, const float* w, int64_t ldw, void* 
 
 size_t GemmScratchBytes(const GemmPlan& plan, int64_t m, int num_threads) {
   const GemmKernelEntry* e = EntryOf(plan);
-  if (e == nullptr || m <= 0) return 0;
-  const int threads = std::max(1, num_threads);
-  const Blocking b = ComputeBlocking(*e, plan, m);
-  return ComputeScratch(*e, plan, b).total(threads);
+  return e == nullptr ? 0 : GemmScratchBytesWithEntry(*e, plan, m, num_threads);
+}
+
+size_t GemmScratchBytesWithEntry(const GemmKernelEntry& entry, const GemmPlan& plan, int64_t m,
+                                 int num_threads) {
+  if (m <= 0) return 0;
+  const Blocking b = ComputeBlocking(entry, plan, m);
+  return ComputeScratch(entry, plan, b).total(std::max(1, num_threads));
 }
 
 Status RunGemm(const GemmPlan& plan, const void* packed_weights, int64_t m, const float* x,
@@ -451,6 +455,20 @@ Status RunGemm(const GemmPlan& plan, const void* packed_weights, int64_t m, cons
                ThreadPool* pool, void* scratch, size_t scratch_bytes) {
   const GemmKernelEntry* e = EntryOf(plan);
   if (e == nullptr) return InvalidArgumentError("GEMM plan was not made by PlanGemm");
+  return RunGemmWithEntry(*e, plan, packed_weights, m, x, ldx, y, ldy, epilogue, pool, scratch,
+                          scratch_bytes);
+}
+
+Status RunGemmWithEntry(const GemmKernelEntry& entry, const GemmPlan& plan,
+                        const void* packed_weights, int64_t m, const float* x, int64_t ldx,
+                        float* y, int64_t ldy, const GemmEpilogue& epilogue, ThreadPool* pool,
+                        void* scratch, size_t scratch_bytes) {
+  const GemmKernelEntry* e = &entry;
+  if (e->precision != plan.precision || e->nr != plan.nr || e->kc != plan.kc ||
+      plan.k_padded % e->k_group != 0) {
+    return InvalidArgumentError(std::string("GEMM kernel ") + e->name +
+                                " does not match the plan's packed layout");
+  }
   if (m < 0) return InvalidArgumentError("GEMM row count M = " + std::to_string(m) + " is negative");
   if (m == 0) return Status::Ok();
   if (packed_weights == nullptr || x == nullptr || y == nullptr) {

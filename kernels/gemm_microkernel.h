@@ -88,6 +88,17 @@ bool GemmKernelRunsHere(const GemmKernelEntry& entry);
 // path). Unsupported if the CPU cannot run it.
 StatusOr<GemmPlan> PlanGemmWithKernel(int kernel_id, int64_t n, int64_t k);
 
+// RunGemm and GemmScratchBytes with `entry`'s micro-kernel, row tile and
+// blocking instead of the plan's own entry. The entry must share the plan's
+// packed-W layout (precision, nr, k-group, kc); tests run kernels the CPU's
+// dispatch cannot pick this way (tests/kernels/gemm_avxvnni_twin_test.cc).
+Status RunGemmWithEntry(const GemmKernelEntry& entry, const GemmPlan& plan,
+                        const void* packed_weights, int64_t m, const float* x, int64_t ldx,
+                        float* y, int64_t ldy, const GemmEpilogue& epilogue, ThreadPool* pool,
+                        void* scratch, size_t scratch_bytes);
+size_t GemmScratchBytesWithEntry(const GemmKernelEntry& entry, const GemmPlan& plan, int64_t m,
+                                 int num_threads);
+
 // Micro-kernels (one per file).
 void f32_gemm_4x8__scalar(const GemmTileArgs& args);
 void bf16_gemm_4x8__scalar(const GemmTileArgs& args);
