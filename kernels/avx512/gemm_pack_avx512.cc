@@ -14,7 +14,9 @@
 namespace cliprt::kernels {
 namespace {
 
+// Lanes [0, count) of 16; none when count <= 0 (a block past the end of K).
 inline __mmask16 TailMask(int64_t count) {
+  if (count <= 0) return 0;
   return count >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << count) - 1);
 }
 
